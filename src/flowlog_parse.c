@@ -1,0 +1,500 @@
+/* SPDX-License-Identifier: MIT */
+/* flowlog_parse: field registry, header lines and the per-record parser. */
+#include "fr_flowlog.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct field_def {
+    const char *name;
+    fr_kind kind;
+} field_def;
+
+static const field_def fields[FR_F_COUNT] = {
+    [FR_F_VERSION] = {"version", FR_K_U8},
+    [FR_F_ACCOUNT_ID] = {"account-id", FR_K_TEXT},
+    [FR_F_INTERFACE_ID] = {"interface-id", FR_K_TEXT},
+    [FR_F_SRCADDR] = {"srcaddr", FR_K_ADDR},
+    [FR_F_DSTADDR] = {"dstaddr", FR_K_ADDR},
+    [FR_F_SRCPORT] = {"srcport", FR_K_PORT},
+    [FR_F_DSTPORT] = {"dstport", FR_K_PORT},
+    [FR_F_PROTOCOL] = {"protocol", FR_K_U8},
+    [FR_F_PACKETS] = {"packets", FR_K_COUNTER},
+    [FR_F_BYTES] = {"bytes", FR_K_COUNTER},
+    [FR_F_START] = {"start", FR_K_TIME},
+    [FR_F_END] = {"end", FR_K_TIME},
+    [FR_F_ACTION] = {"action", FR_K_ENUM},
+    [FR_F_LOG_STATUS] = {"log-status", FR_K_ENUM},
+    [FR_F_VPC_ID] = {"vpc-id", FR_K_TEXT},
+    [FR_F_SUBNET_ID] = {"subnet-id", FR_K_TEXT},
+    [FR_F_INSTANCE_ID] = {"instance-id", FR_K_TEXT},
+    [FR_F_TCP_FLAGS] = {"tcp-flags", FR_K_U8},
+    [FR_F_TYPE] = {"type", FR_K_TEXT},
+    [FR_F_PKT_SRCADDR] = {"pkt-srcaddr", FR_K_ADDR},
+    [FR_F_PKT_DSTADDR] = {"pkt-dstaddr", FR_K_ADDR},
+    [FR_F_REGION] = {"region", FR_K_TEXT},
+    [FR_F_AZ_ID] = {"az-id", FR_K_TEXT},
+    [FR_F_SUBLOCATION_TYPE] = {"sublocation-type", FR_K_TEXT},
+    [FR_F_SUBLOCATION_ID] = {"sublocation-id", FR_K_TEXT},
+    [FR_F_PKT_SRC_AWS_SERVICE] = {"pkt-src-aws-service", FR_K_TEXT},
+    [FR_F_PKT_DST_AWS_SERVICE] = {"pkt-dst-aws-service", FR_K_TEXT},
+    [FR_F_FLOW_DIRECTION] = {"flow-direction", FR_K_ENUM},
+    [FR_F_TRAFFIC_PATH] = {"traffic-path", FR_K_U8},
+    [FR_F_ECS_CLUSTER_ARN] = {"ecs-cluster-arn", FR_K_TEXT},
+    [FR_F_ECS_CLUSTER_NAME] = {"ecs-cluster-name", FR_K_TEXT},
+    [FR_F_ECS_CONTAINER_INSTANCE_ARN] = {"ecs-container-instance-arn", FR_K_TEXT},
+    [FR_F_ECS_CONTAINER_INSTANCE_ID] = {"ecs-container-instance-id", FR_K_TEXT},
+    [FR_F_ECS_CONTAINER_ID] = {"ecs-container-id", FR_K_TEXT},
+    [FR_F_ECS_SECOND_CONTAINER_ID] = {"ecs-second-container-id", FR_K_TEXT},
+    [FR_F_ECS_SERVICE_NAME] = {"ecs-service-name", FR_K_TEXT},
+    [FR_F_ECS_TASK_DEFINITION_ARN] = {"ecs-task-definition-arn", FR_K_TEXT},
+    [FR_F_ECS_TASK_ARN] = {"ecs-task-arn", FR_K_TEXT},
+    [FR_F_ECS_TASK_ID] = {"ecs-task-id", FR_K_TEXT},
+    [FR_F_REJECT_REASON] = {"reject-reason", FR_K_TEXT},
+    [FR_F_RESOURCE_ID] = {"resource-id", FR_K_TEXT},
+    [FR_F_ENCRYPTION_STATUS] = {"encryption-status", FR_K_U8},
+    [FR_F_INSTANCE_TAG] = {"instance-tag", FR_K_TEXT},
+    [FR_F_INSTANCE_TAG_2] = {"instance-tag-2", FR_K_TEXT},
+    [FR_F_INTERFACE_TAG] = {"interface-tag", FR_K_TEXT},
+    [FR_F_INTERFACE_TAG_2] = {"interface-tag-2", FR_K_TEXT},
+    [FR_F_ASG_TAG] = {"asg-tag", FR_K_TEXT},
+    [FR_F_ASG_TAG_2] = {"asg-tag-2", FR_K_TEXT},
+    [FR_F_INTERFACE_TYPE] = {"interface-type", FR_K_TEXT},
+    [FR_F_NEXT_HOP_INTERFACE_ID] = {"next-hop-interface-id", FR_K_TEXT},
+    [FR_F_NEXT_HOP_SUBNET_ID] = {"next-hop-subnet-id", FR_K_TEXT},
+    [FR_F_NEXT_HOP_AZ_ID] = {"next-hop-az-id", FR_K_TEXT},
+    [FR_F_NEXT_HOP_VPC_ID] = {"next-hop-vpc-id", FR_K_TEXT},
+    [FR_F_NEXT_HOP_INTERFACE_TYPE] = {"next-hop-interface-type", FR_K_TEXT},
+    [FR_F_RESOURCE_TYPE] = {"resource-type", FR_K_TEXT},
+    [FR_F_TGW_ID] = {"tgw-id", FR_K_TEXT},
+    [FR_F_TGW_ATTACHMENT_ID] = {"tgw-attachment-id", FR_K_TEXT},
+    [FR_F_TGW_SRC_VPC_ACCOUNT_ID] = {"tgw-src-vpc-account-id", FR_K_TEXT},
+    [FR_F_TGW_DST_VPC_ACCOUNT_ID] = {"tgw-dst-vpc-account-id", FR_K_TEXT},
+    [FR_F_TGW_SRC_VPC_ID] = {"tgw-src-vpc-id", FR_K_TEXT},
+    [FR_F_TGW_DST_VPC_ID] = {"tgw-dst-vpc-id", FR_K_TEXT},
+    [FR_F_TGW_SRC_SUBNET_ID] = {"tgw-src-subnet-id", FR_K_TEXT},
+    [FR_F_TGW_DST_SUBNET_ID] = {"tgw-dst-subnet-id", FR_K_TEXT},
+    [FR_F_TGW_SRC_ENI] = {"tgw-src-eni", FR_K_TEXT},
+    [FR_F_TGW_DST_ENI] = {"tgw-dst-eni", FR_K_TEXT},
+    [FR_F_TGW_SRC_AZ_ID] = {"tgw-src-az-id", FR_K_TEXT},
+    [FR_F_TGW_DST_AZ_ID] = {"tgw-dst-az-id", FR_K_TEXT},
+    [FR_F_TGW_PAIR_ATTACHMENT_ID] = {"tgw-pair-attachment-id", FR_K_TEXT},
+    [FR_F_PACKETS_LOST_NO_ROUTE] = {"packets-lost-no-route", FR_K_COUNTER},
+    [FR_F_PACKETS_LOST_BLACKHOLE] = {"packets-lost-blackhole", FR_K_COUNTER},
+    [FR_F_PACKETS_LOST_MTU_EXCEEDED] = {"packets-lost-mtu-exceeded", FR_K_COUNTER},
+    [FR_F_PACKETS_LOST_TTL_EXPIRED] = {"packets-lost-ttl-expired", FR_K_COUNTER},
+};
+
+/* Milliseconds start at this value (year 5138 in seconds, 1973 in ms). */
+#define MS_THRESHOLD 100000000000ULL
+/* Longest plausible end - start, in seconds. */
+#define MAX_DURATION 86400
+
+const char *fr_field_name(fr_field f)
+{
+    return (unsigned)f < FR_F_COUNT ? fields[f].name : NULL;
+}
+
+fr_kind fr_field_kind(fr_field f)
+{
+    return (unsigned)f < FR_F_COUNT ? fields[f].kind : FR_K_TEXT;
+}
+
+fr_field fr_field_lookup(const char *name, size_t len)
+{
+    for (int i = 0; i < FR_F_COUNT; i++)
+        if (strlen(fields[i].name) == len && memcmp(fields[i].name, name, len) == 0)
+            return (fr_field)i;
+    return FR_F_UNKNOWN;
+}
+
+static inline int is_ws(char c) { return c == ' ' || c == '\t'; }
+
+void fr_fieldmap_clear(fr_fieldmap *m)
+{
+    for (int i = 0; i < m->n; i++)
+        free(m->unknown[i]);
+    memset(m, 0, sizeof *m);
+}
+
+fr_err fr_fieldmap_parse(fr_fieldmap *m, const char *s, size_t len, char *errbuf,
+                         size_t errlen)
+{
+    fr_fieldmap_clear(m);
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && (is_ws(s[i]) || s[i] == '\r' || s[i] == ','))
+            i++;
+        if (i >= len)
+            break;
+        size_t b = i;
+        while (i < len && !is_ws(s[i]) && s[i] != '\r' && s[i] != ',')
+            i++;
+        const char *name = s + b;
+        size_t nlen = i - b;
+        if (nlen >= 3 && name[0] == '$' && name[1] == '{' && name[nlen - 1] == '}') {
+            name += 2;
+            nlen -= 3;
+        }
+        if (m->n == FR_MAX_FIELDS) {
+            snprintf(errbuf, errlen, "more than %d fields", FR_MAX_FIELDS);
+            fr_fieldmap_clear(m);
+            return FR_ERR_USAGE;
+        }
+        fr_field f = fr_field_lookup(name, nlen);
+        m->id[m->n] = (uint16_t)f;
+        if (f == FR_F_UNKNOWN) {
+            m->unknown[m->n] = strndup(name, nlen);
+            if (!m->unknown[m->n]) {
+                fr_fieldmap_clear(m);
+                return FR_ERR_NOMEM;
+            }
+        }
+        if (f >= FR_F_RESOURCE_TYPE && f < FR_F_COUNT)
+            m->tgw = 1;
+        m->n++;
+    }
+    if (m->n == 0) {
+        snprintf(errbuf, errlen, "no field names");
+        return FR_ERR_USAGE;
+    }
+    return FR_OK;
+}
+
+int fr_fieldmap_equal(const fr_fieldmap *a, const fr_fieldmap *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (int i = 0; i < a->n; i++) {
+        if (a->id[i] != b->id[i])
+            return 0;
+        if (a->id[i] == FR_F_UNKNOWN && strcmp(a->unknown[i], b->unknown[i]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+fr_err fr_fieldmap_copy(fr_fieldmap *dst, const fr_fieldmap *src)
+{
+    *dst = *src;
+    for (int i = 0; i < src->n; i++) {
+        if (src->unknown[i] && !(dst->unknown[i] = strdup(src->unknown[i]))) {
+            for (int k = 0; k < i; k++)
+                free(dst->unknown[k]);
+            memset(dst, 0, sizeof *dst);
+            return FR_ERR_NOMEM;
+        }
+    }
+    return FR_OK;
+}
+
+int fr_line_is_header(const char *line, size_t len)
+{
+    size_t i = 0;
+    while (i < len && is_ws(line[i]))
+        i++;
+    if (i >= len || !(line[i] >= 'a' && line[i] <= 'z') ) {
+        /* "${version} ..." as printed by the console counts too */
+        if (!(i + 2 < len && line[i] == '$' && line[i + 1] == '{'))
+            return 0;
+    }
+    size_t b = i;
+    while (i < len && !is_ws(line[i]) && line[i] != '\r')
+        i++;
+    const char *name = line + b;
+    size_t nlen = i - b;
+    if (nlen >= 3 && name[0] == '$') {
+        name += 2;
+        nlen -= 3;
+    }
+    return fr_field_lookup(name, nlen) != FR_F_UNKNOWN;
+}
+
+int fr_parse_u64(const char *s, size_t len, uint64_t *v)
+{
+    if (len == 0 || len > 20)
+        return 0;
+    uint64_t x = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
+            return 0;
+        if (x > (UINT64_MAX - d) / 10)
+            return 0;
+        x = x * 10 + d;
+    }
+    *v = x;
+    return 1;
+}
+
+void fr_parser_init(fr_parser *p) { memset(p, 0, sizeof *p); }
+
+void fr_parser_clear(fr_parser *p)
+{
+    free(p->scratch);
+    memset(p, 0, sizeof *p);
+}
+
+/* 1 when s starts with "YYYY-MM-DDTHH:MM:SS[.fff]Z "; *skip = prefix length. */
+static int export_prefix(const char *s, size_t len, size_t *skip)
+{
+    static const char pat[] = "dddd-dd-ddTdd:dd:dd";
+    if (len < 21)
+        return 0;
+    for (int i = 0; i < 19; i++) {
+        if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != pat[i])
+            return 0;
+    }
+    size_t i = 19;
+    if (s[i] == '.') {
+        i++;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i + 1 >= len || s[i] != 'Z' || !is_ws(s[i + 1]))
+        return 0;
+    *skip = i + 2;
+    return 1;
+}
+
+int fr_unwrap_line(fr_parser *p, const char *line, size_t len, const char **out,
+                   size_t *outlen)
+{
+    size_t skip;
+    if (line[0] >= '0' && line[0] <= '9' && export_prefix(line, len, &skip)) {
+        *out = line + skip;
+        *outlen = len - skip;
+        return 1;
+    }
+    if (line[0] != '{') {
+        *out = line;
+        *outlen = len;
+        return 1;
+    }
+    json_error_t jerr;
+    json_t *doc = json_loadb(line, len, 0, &jerr);
+    json_t *msg = doc ? json_object_get(doc, "message") : NULL;
+    if (!msg || !json_is_string(msg)) {
+        snprintf(p->reason, sizeof p->reason, "%s",
+                 doc ? "JSON line without a \"message\" string" : "bad JSON");
+        json_decref(doc);
+        return 0;
+    }
+    size_t mlen = json_string_length(msg);
+    if (mlen + 1 > p->scratch_cap) {
+        char *n = realloc(p->scratch, mlen + 1);
+        if (!n) {
+            snprintf(p->reason, sizeof p->reason, "out of memory");
+            json_decref(doc);
+            return 0;
+        }
+        p->scratch = n;
+        p->scratch_cap = mlen + 1;
+    }
+    memcpy(p->scratch, json_string_value(msg), mlen + 1);
+    json_decref(doc);
+    /* A message may itself carry an export prefix; not seen, but harmless. */
+    *out = p->scratch;
+    *outlen = mlen;
+    return 1;
+}
+
+/* Sets the reason and returns FR_LINE_MALFORMED. */
+static fr_line_kind bad(fr_parser *p, const char *what, fr_field f, int col,
+                        const fr_fieldmap *map)
+{
+    const char *name = f < FR_F_COUNT ? fields[f].name : map->unknown[col];
+    snprintf(p->reason, sizeof p->reason, "%s in %s", what, name ? name : "?");
+    return FR_LINE_MALFORMED;
+}
+
+fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *line,
+                           size_t len, fr_record *rec)
+{
+    if (len && line[len - 1] == '\r')
+        len--;
+    size_t b = 0;
+    while (b < len && is_ws(line[b]))
+        b++;
+    if (b == len)
+        return FR_LINE_BLANK;
+    if (len > FR_MAX_LINE) {
+        snprintf(p->reason, sizeof p->reason, "line too long");
+        return FR_LINE_MALFORMED;
+    }
+    const char *s = line + b;
+    size_t n = len - b;
+    if (((s[0] >= 'a' && s[0] <= 'z') || s[0] == '$') && fr_line_is_header(s, n))
+        return FR_LINE_HEADER;
+    if (!fr_unwrap_line(p, s, n, &s, &n))
+        return FR_LINE_MALFORMED;
+
+    /* Split into tokens. */
+    int cols = 0;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && is_ws(s[i]))
+            i++;
+        if (i >= n)
+            break;
+        size_t t = i;
+        while (i < n && !is_ws(s[i]))
+            i++;
+        if (cols < FR_MAX_FIELDS) {
+            rec->tok[cols] = s + t;
+            rec->toklen[cols] = (uint32_t)(i - t);
+        }
+        cols++;
+    }
+    if (cols != map->n) {
+        snprintf(p->reason, sizeof p->reason, "expected %d fields, got %d", map->n, cols);
+        return FR_LINE_MALFORMED;
+    }
+    rec->ncols = cols;
+    rec->has = 0;
+    rec->action = FR_ACTION_NONE;
+    rec->status = FR_STATUS_NONE;
+    rec->packets = rec->bytes = 0;
+
+    for (int c = 0; c < cols; c++) {
+        const char *t = rec->tok[c];
+        size_t tl = rec->toklen[c];
+        if (tl == 1 && t[0] == '-')
+            continue;
+        fr_field f = (fr_field)map->id[c];
+        uint64_t v;
+        switch (f) {
+        case FR_F_SRCADDR:
+            if (!fr_addr_parse(&rec->src, t, tl))
+                return bad(p, "bad address", f, c, map);
+            rec->has |= FR_HAS_SRCADDR;
+            break;
+        case FR_F_DSTADDR:
+            if (!fr_addr_parse(&rec->dst, t, tl))
+                return bad(p, "bad address", f, c, map);
+            rec->has |= FR_HAS_DSTADDR;
+            break;
+        case FR_F_SRCPORT:
+        case FR_F_DSTPORT:
+            if (!fr_parse_u64(t, tl, &v))
+                return bad(p, "bad number", f, c, map);
+            if (v > 65535)
+                return bad(p, "value out of range", f, c, map);
+            if (f == FR_F_SRCPORT) {
+                rec->srcport = (uint16_t)v;
+                rec->has |= FR_HAS_SRCPORT;
+            } else {
+                rec->dstport = (uint16_t)v;
+                rec->has |= FR_HAS_DSTPORT;
+            }
+            break;
+        case FR_F_PROTOCOL:
+            if (!fr_parse_u64(t, tl, &v))
+                return bad(p, "bad number", f, c, map);
+            if (v > 255)
+                return bad(p, "value out of range", f, c, map);
+            rec->protocol = (uint8_t)v;
+            rec->has |= FR_HAS_PROTOCOL;
+            break;
+        case FR_F_PACKETS:
+        case FR_F_BYTES:
+            if (!fr_parse_u64(t, tl, &v))
+                return bad(p, "bad number", f, c, map);
+            if (v > INT64_MAX)
+                return bad(p, "value out of range", f, c, map);
+            if (f == FR_F_PACKETS) {
+                rec->packets = v;
+                rec->has |= FR_HAS_PACKETS;
+            } else {
+                rec->bytes = v;
+                rec->has |= FR_HAS_BYTES;
+            }
+            break;
+        case FR_F_START:
+        case FR_F_END:
+            if (!fr_parse_u64(t, tl, &v))
+                return bad(p, "bad number", f, c, map);
+            if (v >= MS_THRESHOLD)
+                v /= 1000;
+            if (v > (uint64_t)INT64_MAX / 2)
+                return bad(p, "value out of range", f, c, map);
+            if (f == FR_F_START) {
+                rec->start = (int64_t)v;
+                rec->has |= FR_HAS_START;
+            } else {
+                rec->end = (int64_t)v;
+                rec->has |= FR_HAS_END;
+            }
+            break;
+        case FR_F_ACTION:
+            if (tl == 6 && memcmp(t, "ACCEPT", 6) == 0)
+                rec->action = FR_ACTION_ACCEPT;
+            else if (tl == 6 && memcmp(t, "REJECT", 6) == 0)
+                rec->action = FR_ACTION_REJECT;
+            else
+                return bad(p, "bad value", f, c, map);
+            break;
+        case FR_F_LOG_STATUS:
+            if (tl == 2 && memcmp(t, "OK", 2) == 0)
+                rec->status = FR_STATUS_OK;
+            else if (tl == 6 && memcmp(t, "NODATA", 6) == 0)
+                rec->status = FR_STATUS_NODATA;
+            else if (tl == 8 && memcmp(t, "SKIPDATA", 8) == 0)
+                rec->status = FR_STATUS_SKIPDATA;
+            else
+                return bad(p, "bad value", f, c, map);
+            break;
+        case FR_F_INTERFACE_ID:
+            rec->iface = t;
+            rec->iface_len = (uint32_t)tl;
+            rec->has |= FR_HAS_IFACE;
+            break;
+        case FR_F_ACCOUNT_ID:
+            rec->account = t;
+            rec->account_len = (uint32_t)tl;
+            rec->has |= FR_HAS_ACCOUNT;
+            break;
+        case FR_F_FLOW_DIRECTION:
+            if (!((tl == 7 && memcmp(t, "ingress", 7) == 0) ||
+                  (tl == 6 && memcmp(t, "egress", 6) == 0)))
+                return bad(p, "bad value", f, c, map);
+            break;
+        default:
+            switch (fr_field_kind(f)) {
+            case FR_K_U8:
+                if (!fr_parse_u64(t, tl, &v))
+                    return bad(p, "bad number", f, c, map);
+                if (v > 255)
+                    return bad(p, "value out of range", f, c, map);
+                break;
+            case FR_K_COUNTER:
+                if (!fr_parse_u64(t, tl, &v))
+                    return bad(p, "bad number", f, c, map);
+                if (v > INT64_MAX)
+                    return bad(p, "value out of range", f, c, map);
+                break;
+            case FR_K_ADDR: {
+                fr_addr a;
+                if (!fr_addr_parse(&a, t, tl))
+                    return bad(p, "bad address", f, c, map);
+                break;
+            }
+            default:
+                break;
+            }
+        }
+    }
+    if ((rec->has & (FR_HAS_START | FR_HAS_END)) == (FR_HAS_START | FR_HAS_END)) {
+        if (rec->end < rec->start) {
+            snprintf(p->reason, sizeof p->reason, "end before start");
+            return FR_LINE_MALFORMED;
+        }
+        if (rec->end - rec->start > MAX_DURATION) {
+            snprintf(p->reason, sizeof p->reason, "implausible duration");
+            return FR_LINE_MALFORMED;
+        }
+    }
+    return FR_LINE_RECORD;
+}

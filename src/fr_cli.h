@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* fr_cli: command-line options, durations and times. */
+#ifndef FR_CLI_H
+#define FR_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fr_error.h"
+#include "fr_flowlog.h"
+
+typedef struct fr_opts {
+    const char *outdir;
+    int fmt_csv, fmt_md, fmt_xlsx;
+    int64_t since, until;
+    int since_set, until_set;
+    int64_t window;
+    unsigned top_n;
+    int threads;          /* 0: one per online CPU */
+    uint64_t max_memory;  /* bytes */
+    fr_fieldmap fields;   /* map for headerless input */
+    int quiet, verbose;
+    int help, version;
+    char **inputs;        /* points into argv */
+    size_t n_inputs;
+    char *command_line;   /* shell-quoted argv (owned) */
+} fr_opts;
+
+/* Parses argv into o. `now` is the current Unix time (for relative --since).
+ * Returns FR_OK, or FR_ERR_USAGE with a message in errbuf. */
+fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf,
+                    size_t errlen);
+
+/* Frees what o owns. */
+void fr_opts_clear(fr_opts *o);
+
+/* Prints the short usage (for stderr) or the full help (for stdout). */
+void fr_cli_usage(FILE *fp);
+void fr_cli_help(FILE *fp);
+
+/* Parses "90m", "24h", "7d", "30s", "1w". Returns 1 and *secs, or 0. */
+int fr_parse_duration(const char *s, int64_t *secs);
+
+/* Parses an ISO-8601 UTC time ("2026-11-26T00:00:00Z", "2026-11-26T00:00Z",
+ * "2026-11-26") or epoch seconds. Returns 1 and *t, or 0. */
+int fr_parse_time(const char *s, int64_t *t);
+
+/* Parses a size like "512M", "2G", "1048576". Returns 1 and *bytes, or 0. */
+int fr_parse_size(const char *s, uint64_t *bytes);
+
+#endif

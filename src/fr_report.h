@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/* fr_report: the report model. Everything a writer prints lives here, already
+ * sorted and final; writers only format it. Built by fr_reduce, freed with
+ * fr_report_free(). All times are Unix seconds (UTC). */
+#ifndef FR_REPORT_H
+#define FR_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fr_addr.h"
+
+/* One time window. */
+typedef struct fr_window_row {
+    int64_t start, end;
+    uint64_t records, ok_records, accept_records, reject_records;
+    uint64_t nodata_records, skipdata_records;
+    uint64_t packets, bytes, accept_bytes, reject_bytes;
+    uint64_t interfaces; /* distinct interface-ids with a record here */
+} fr_window_row;
+
+/* One network interface (ENI). */
+typedef struct fr_iface_row {
+    char *interface_id;
+    char *account_id; /* "" when none was seen */
+    int64_t first_start, last_end;
+    uint64_t records, ok_records, nodata_records, skipdata_records;
+    uint64_t accept_records, reject_records, packets, bytes;
+} fr_iface_row;
+
+typedef enum fr_gap_kind { FR_GAP_NODATA = 0, FR_GAP_SKIPDATA = 1 } fr_gap_kind;
+
+/* One merged NODATA or SKIPDATA interval of one interface. */
+typedef struct fr_gap_row {
+    const char *interface_id; /* points into fr_report.ifaces */
+    fr_gap_kind kind;
+    int64_t start, end;
+    uint64_t records;
+} fr_gap_row;
+
+typedef struct fr_talker_row {
+    fr_addr src, dst;
+    uint64_t records, packets, bytes;
+} fr_talker_row;
+
+typedef struct fr_rejected_row {
+    fr_addr src;
+    uint64_t records, packets, bytes;
+} fr_rejected_row;
+
+typedef struct fr_port_row {
+    uint8_t protocol;
+    uint16_t dstport;
+    uint64_t records, accept_records, reject_records, packets, bytes;
+} fr_port_row;
+
+/* How exact a top table is. When approximate (its distinct keys did not fit in
+ * --max-memory), each printed counter may exceed the true value by at most
+ * error_bound of the ranking metric. */
+typedef struct fr_topn_info {
+    int approximate;
+    uint64_t distinct_keys; /* distinct keys seen (exact mode) */
+    uint64_t error_bound;
+} fr_topn_info;
+
+/* A malformed line kept as an example (first 10 per file). */
+typedef struct fr_example {
+    uint64_t line; /* 1-based line (or event) number */
+    char *reason;
+} fr_example;
+
+typedef enum fr_input_status {
+    FR_INPUT_OK = 0,
+    FR_INPUT_DAMAGED,     /* read partly: damaged gzip, read error */
+    FR_INPUT_UNREADABLE,  /* could not be opened */
+    FR_INPUT_UNSUPPORTED  /* a format flowreport does not read (Parquet) */
+} fr_input_status;
+
+/* One input file. */
+typedef struct fr_input_row {
+    char *path;
+    uint64_t size;          /* bytes read from the file (compressed) */
+    uint64_t text_bytes;    /* bytes of text after decompression */
+    uint8_t sha256[32];     /* of the bytes read */
+    int compressed;         /* 1 when gzip */
+    fr_input_status status;
+    char *error;            /* message when status != OK, else NULL */
+    int line_unit_event;    /* 1 when positions are JSON event numbers */
+    uint64_t lines, records, malformed, excluded, untimed, tgw_records;
+    uint64_t header_lines, blank_lines;
+    int64_t first_start, last_start; /* of its valid timed records; 0 if none */
+    size_t n_examples;
+    fr_example *examples;   /* sorted by line */
+} fr_input_row;
+
+/* Totals over all inputs. records counts VPC records in the period. */
+typedef struct fr_totals {
+    uint64_t files, files_failed, size, text_bytes, lines;
+    uint64_t records, ok_records, accept_records, reject_records;
+    uint64_t nodata_records, skipdata_records;
+    uint64_t packets, bytes, accept_bytes, reject_bytes;
+    uint64_t excluded, untimed, malformed, tgw_records, header_lines, blank_lines;
+    uint64_t interfaces;
+    uint64_t nodata_gaps, nodata_gap_seconds, skipdata_gaps, skipdata_gap_seconds;
+} fr_totals;
+
+typedef struct fr_report {
+    /* provenance */
+    char *version;       /* flowreport version string */
+    char *features;      /* e.g. "zlib isal xlsx" */
+    char *command_line;  /* as typed, shell-quoted */
+    uint8_t inputs_sha256[32]; /* over "sha256hex  path\n" of sorted inputs */
+
+    /* period */
+    int64_t period_start, period_end; /* [start, end); both 0 when empty */
+    int64_t window;                   /* seconds */
+    int since_given, until_given;
+    unsigned top_n;
+
+    fr_totals totals;
+
+    size_t n_inputs;
+    fr_input_row *inputs;       /* sorted by path */
+    size_t n_unknown_fields;
+    char **unknown_fields;      /* sorted, distinct */
+    size_t n_windows;
+    fr_window_row *windows;     /* by start */
+    size_t n_ifaces;
+    fr_iface_row *ifaces;       /* by interface_id */
+    size_t n_gaps;
+    fr_gap_row *gaps;           /* by interface_id, start, kind */
+    size_t n_talkers;
+    fr_talker_row *talkers;     /* ranked */
+    size_t n_rejected;
+    fr_rejected_row *rejected;  /* ranked */
+    size_t n_ports;
+    fr_port_row *ports;         /* ranked */
+    fr_topn_info talkers_info, rejected_info, ports_info;
+} fr_report;
+
+/* Returns a zeroed report, or NULL when out of memory. */
+fr_report *fr_report_new(void);
+
+/* Frees the report and everything it owns; NULL is fine. */
+void fr_report_free(fr_report *r);
+
+/* Computes totals.files.., size, lines and the per-file counters summed over
+ * r->inputs, and inputs_sha256 over "sha256hex  path\n" of each input in
+ * order. Returns 1, or 0 when hashing failed. */
+int fr_report_sum_inputs(fr_report *r);
+
+/* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes); returns buf. */
+char *fr_time_iso(int64_t t, char *buf);
+
+/* Formats the 32-byte digest as 64 lowercase hex digits into buf (65 bytes). */
+char *fr_hex_sha256(const uint8_t d[32], char *buf);
+
+#endif

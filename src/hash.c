@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/* hash: fixed-key tables and string interning with linear probing. */
+#include "fr_hash.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Mixes 64 bits (a finaliser with good avalanche). */
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 32;
+    x *= 0xd6e8feb86659fd93ULL;
+    x ^= x >> 32;
+    x *= 0xd6e8feb86659fd93ULL;
+    x ^= x >> 32;
+    return x;
+}
+
+uint64_t fr_hash_bytes(const void *key, size_t len)
+{
+    const uint8_t *p = key;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (len * 0xff51afd7ed558ccdULL);
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = mix64(h ^ w) + 0x632be59bd9b4e019ULL;
+        p += 8;
+        len -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, len);
+    return mix64(h ^ w ^ (len << 56));
+}
+
+int fr_ktab_init(fr_ktab *t, size_t key_size, size_t val_size)
+{
+    memset(t, 0, sizeof *t);
+    t->key_size = key_size;
+    t->val_size = val_size;
+    t->entry_size = (key_size + val_size + 7) & ~(size_t)7;
+    t->nslots = 64;
+    t->slots = calloc(t->nslots, sizeof *t->slots);
+    return t->slots ? 0 : -1;
+}
+
+void fr_ktab_clear(fr_ktab *t)
+{
+    free(t->entries);
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+size_t fr_ktab_bytes(const fr_ktab *t)
+{
+    return t->cap * t->entry_size + t->nslots * sizeof *t->slots;
+}
+
+/* Doubles the slot array and re-inserts every entry. Returns 0 or -1. */
+static int ktab_grow(fr_ktab *t)
+{
+    size_t ns = t->nslots * 2;
+    uint32_t *slots = calloc(ns, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < t->count; i++) {
+        size_t s = fr_hash_bytes(fr_ktab_key(t, i), t->key_size) & (ns - 1);
+        while (slots[s])
+            s = (s + 1) & (ns - 1);
+        slots[s] = (uint32_t)(i + 1);
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = ns;
+    return 0;
+}
+
+void *fr_ktab_find(const fr_ktab *t, const void *key, uint64_t hash)
+{
+    size_t mask = t->nslots - 1;
+    for (size_t s = hash & mask;; s = (s + 1) & mask) {
+        uint32_t idx = t->slots[s];
+        if (!idx)
+            return NULL;
+        uint8_t *e = t->entries + (size_t)(idx - 1) * t->entry_size;
+        if (memcmp(e, key, t->key_size) == 0)
+            return e + t->key_size;
+    }
+}
+
+void *fr_ktab_upsert(fr_ktab *t, const void *key, uint64_t hash, int *created)
+{
+    size_t mask = t->nslots - 1;
+    size_t s = hash & mask;
+    for (;; s = (s + 1) & mask) {
+        uint32_t idx = t->slots[s];
+        if (!idx)
+            break;
+        uint8_t *e = t->entries + (size_t)(idx - 1) * t->entry_size;
+        if (memcmp(e, key, t->key_size) == 0) {
+            *created = 0;
+            return e + t->key_size;
+        }
+    }
+    if (t->count == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        uint8_t *n = realloc(t->entries, cap * t->entry_size);
+        if (!n)
+            return NULL;
+        t->entries = n;
+        t->cap = cap;
+    }
+    if ((t->count + 1) * 4 > t->nslots * 3) {
+        if (ktab_grow(t) != 0)
+            return NULL;
+        mask = t->nslots - 1;
+        for (s = hash & mask; t->slots[s]; s = (s + 1) & mask)
+            ;
+    }
+    uint8_t *e = t->entries + t->count * t->entry_size;
+    memset(e, 0, t->entry_size);
+    memcpy(e, key, t->key_size);
+    t->slots[s] = (uint32_t)(++t->count);
+    *created = 1;
+    return e + t->key_size;
+}
+
+int fr_strtab_init(fr_strtab *t)
+{
+    memset(t, 0, sizeof *t);
+    t->nslots = 64;
+    t->slots = calloc(t->nslots, sizeof *t->slots);
+    return t->slots ? 0 : -1;
+}
+
+void fr_strtab_clear(fr_strtab *t)
+{
+    for (size_t i = 0; i < t->count; i++)
+        free(t->strs[i]);
+    free(t->strs);
+    free(t->lens);
+    free(t->hashes);
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+/* Doubles the slots. Returns 0 or -1. */
+static int strtab_grow(fr_strtab *t)
+{
+    size_t ns = t->nslots * 2;
+    uint32_t *slots = calloc(ns, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < t->count; i++) {
+        size_t s = t->hashes[i] & (ns - 1);
+        while (slots[s])
+            s = (s + 1) & (ns - 1);
+        slots[s] = (uint32_t)(i + 1);
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = ns;
+    return 0;
+}
+
+long fr_strtab_intern(fr_strtab *t, const char *s, size_t len, int *created)
+{
+    uint64_t h = fr_hash_bytes(s, len);
+    size_t mask = t->nslots - 1;
+    size_t slot = h & mask;
+    for (;; slot = (slot + 1) & mask) {
+        uint32_t idx = t->slots[slot];
+        if (!idx)
+            break;
+        idx--;
+        if (t->hashes[idx] == h && t->lens[idx] == len && memcmp(t->strs[idx], s, len) == 0) {
+            *created = 0;
+            return (long)idx;
+        }
+    }
+    if (t->count == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        char **strs = realloc(t->strs, cap * sizeof *strs);
+        if (!strs)
+            return -1;
+        t->strs = strs;
+        uint32_t *lens = realloc(t->lens, cap * sizeof *lens);
+        if (!lens)
+            return -1;
+        t->lens = lens;
+        uint64_t *hashes = realloc(t->hashes, cap * sizeof *hashes);
+        if (!hashes)
+            return -1;
+        t->hashes = hashes;
+        t->cap = cap;
+    }
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    if ((t->count + 1) * 4 > t->nslots * 3) {
+        if (strtab_grow(t) != 0) {
+            free(copy);
+            return -1;
+        }
+        mask = t->nslots - 1;
+        for (slot = h & mask; t->slots[slot]; slot = (slot + 1) & mask)
+            ;
+    }
+    t->strs[t->count] = copy;
+    t->lens[t->count] = (uint32_t)len;
+    t->hashes[t->count] = h;
+    t->slots[slot] = (uint32_t)(++t->count);
+    *created = 1;
+    return (long)(t->count - 1);
+}

@@ -1,0 +1,836 @@
+/* SPDX-License-Identifier: MIT */
+/* pipeline: readers cut inputs into line-aligned blocks, workers parse and
+ * reduce them; every thread does either job, whichever the queue needs. */
+#include "fr_pipeline.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fr_hash.h"
+#include "fr_reader.h"
+
+#define BLOCK_TARGET (1u << 20)
+#define BLOCK_CAP (BLOCK_TARGET + FR_MAX_LINE + 1)
+/* Largest JSON document read whole (filter-log-events output). */
+#define JSON_DOC_MAX ((size_t)1 << 30)
+
+typedef struct block {
+    struct block *next;
+    size_t file;
+    uint64_t seq;
+    const fr_fieldmap *map;
+    int overlong_first;
+    size_t len;
+    uint8_t *data;
+} block;
+
+typedef struct example {
+    uint64_t seq, line;
+    char reason[96];
+} example;
+
+typedef struct wfile {
+    fr_file_stats st;
+    int nex;
+    example ex[FR_EXAMPLES_PER_FILE];
+} wfile;
+
+typedef struct blines {
+    size_t file;
+    uint64_t seq, lines;
+} blines;
+
+typedef struct fstate {
+    size_t idx;
+    fr_reader *rd;
+    const fr_fieldmap *map;
+    uint64_t seq;
+    uint8_t *carry;
+    size_t carry_len;
+    int skipping, eof, started;
+    uint8_t *mem;          /* JSON messages as lines, when in document mode */
+    size_t mem_len, mem_pos;
+} fstate;
+
+typedef struct run run;
+
+typedef struct worker {
+    run *run;
+    pthread_t th;
+    int started;
+    fr_agg *agg;
+    wfile *files;
+    blines *bl;
+    size_t nbl, capbl;
+    fr_parser parser;
+    fr_record rec;
+    fstate *mine;
+    fr_err err;
+    char errmsg[256];
+} worker;
+
+struct run {
+    const fr_pipeline_opts *o;
+    const fr_source_list *src;
+    fr_report *r;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    block **q;
+    size_t qcap, qhead, qlen;
+    block *free_blocks;
+    size_t next_file, files_open;
+    int T;
+    int abort;
+    const fr_fieldmap *default_map;
+    fr_fieldmap **maps;
+    size_t nmaps;
+    fr_strtab unknown;
+};
+
+/* ---- helpers run under the lock ---- */
+
+/* Returns a block from the free list or a new one; NULL when out of memory. */
+static block *block_get(run *R)
+{
+    block *b = R->free_blocks;
+    if (b) {
+        R->free_blocks = b->next;
+        return b;
+    }
+    b = calloc(1, sizeof *b);
+    if (b && !(b->data = malloc(BLOCK_CAP))) {
+        free(b);
+        b = NULL;
+    }
+    return b;
+}
+
+static void block_put(run *R, block *b)
+{
+    b->next = R->free_blocks;
+    R->free_blocks = b;
+}
+
+/* Stores a map once per distinct shape and records its unknown names.
+ * Returns the stored map or NULL. Caller holds the lock. */
+static const fr_fieldmap *map_store(run *R, const fr_fieldmap *m)
+{
+    for (size_t i = 0; i < R->nmaps; i++)
+        if (fr_fieldmap_equal(R->maps[i], m))
+            return R->maps[i];
+    fr_fieldmap **v = realloc(R->maps, (R->nmaps + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    R->maps = v;
+    fr_fieldmap *copy = calloc(1, sizeof *copy);
+    if (!copy || fr_fieldmap_copy(copy, m) != FR_OK) {
+        free(copy);
+        return NULL;
+    }
+    R->maps[R->nmaps++] = copy;
+    for (int i = 0; i < m->n; i++) {
+        int created;
+        if (m->unknown[i] &&
+            fr_strtab_intern(&R->unknown, m->unknown[i], strlen(m->unknown[i]), &created) < 0)
+            return NULL;
+    }
+    return copy;
+}
+
+/* ---- reading ---- */
+
+/* Marks input idx as failed with a message (first error wins). */
+static void input_fail(run *R, size_t idx, fr_input_status st, const char *msg)
+{
+    fr_input_row *row = &R->r->inputs[idx];
+    if (row->status != FR_INPUT_OK)
+        return;
+    row->status = st;
+    row->error = strdup(msg);
+}
+
+/* Opens file idx. Returns FR_OK (fs->eof set when it could not be opened). */
+static fr_err file_open(run *R, fstate *fs, size_t idx)
+{
+    memset(fs, 0, sizeof *fs);
+    fs->idx = idx;
+    fs->map = R->default_map;
+    const fr_source_item *it = &R->src->items[idx];
+    if (it->error) {
+        input_fail(R, idx, FR_INPUT_UNREADABLE, it->error);
+        fs->eof = 1;
+        return FR_OK;
+    }
+    fs->carry = malloc(BLOCK_CAP);
+    if (!fs->carry)
+        return FR_ERR_NOMEM;
+    char msg[512];
+    fr_err e;
+    fr_reader *raw = fr_reader_open_file(it->path, &e, msg, sizeof msg);
+    if (!raw) {
+        if (e == FR_ERR_NOMEM)
+            return e;
+        input_fail(R, idx, FR_INPUT_UNREADABLE, msg);
+        fs->eof = 1;
+        return FR_OK;
+    }
+    fs->rd = fr_reader_text(raw);
+    if (!fs->rd)
+        return FR_ERR_NOMEM;
+    return FR_OK;
+}
+
+/* Records the reader's totals in the input row and closes the file. */
+static void file_close(run *R, fstate *fs)
+{
+    fr_input_row *row = &R->r->inputs[fs->idx];
+    if (fs->rd) {
+        row->size = fr_reader_raw_bytes(fs->rd);
+        row->text_bytes = fr_reader_offset(fs->rd);
+        row->compressed = fr_reader_is_gzip(fs->rd);
+        fr_reader_sha256(fs->rd, row->sha256);
+        fr_reader_free(fs->rd);
+    }
+    free(fs->carry);
+    free(fs->mem);
+    memset(fs, 0, sizeof *fs);
+}
+
+/* Reads up to cap bytes from the file or its JSON message buffer. Returns
+ * bytes read; 0 sets eof. A read error is recorded and ends the file. */
+static size_t file_read(run *R, fstate *fs, uint8_t *buf, size_t cap)
+{
+    if (fs->eof)
+        return 0;
+    if (fs->mem) {
+        size_t n = fs->mem_len - fs->mem_pos;
+        if (n > cap)
+            n = cap;
+        memcpy(buf, fs->mem + fs->mem_pos, n);
+        fs->mem_pos += n;
+        if (n == 0)
+            fs->eof = 1;
+        return n;
+    }
+    size_t got = 0;
+    fr_err e = fr_reader_read(fs->rd, buf, cap, &got);
+    if (e != FR_OK) {
+        input_fail(R, fs->idx, FR_INPUT_DAMAGED, fr_reader_errmsg(fs->rd));
+        fs->eof = 1;
+        return 0;
+    }
+    if (got == 0)
+        fs->eof = 1;
+    return got;
+}
+
+/* Appends s[0..len) as one line to the growing buffer. Returns 0 or -1. */
+static int mem_append_line(uint8_t **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t nc = (*cap ? *cap : 4096);
+        while (nc < *len + n + 1)
+            nc *= 2;
+        uint8_t *nb = realloc(*buf, nc);
+        if (!nb)
+            return -1;
+        *buf = nb;
+        *cap = nc;
+    }
+    for (size_t i = 0; i < n; i++)
+        (*buf)[(*len)++] = (s[i] == '\n' || s[i] == '\r') ? ' ' : (uint8_t)s[i];
+    (*buf)[(*len)++] = '\n';
+    return 0;
+}
+
+/* Looks at the first bytes of a file in b->data[0..len): Parquet is refused;
+ * a JSON document with events[] or logEvents[] is read whole and replaced by
+ * its messages, one per line. Returns FR_OK, or FR_ERR_NOMEM. On return
+ * *len holds what the block now contains. */
+static fr_err sniff_start(run *R, fstate *fs, block *b, size_t *len)
+{
+    fr_input_row *row = &R->r->inputs[fs->idx];
+    if (*len >= 4 && memcmp(b->data, "PAR1", 4) == 0) {
+        input_fail(R, fs->idx, FR_INPUT_UNSUPPORTED, "unsupported format: Parquet");
+        fs->eof = 1;
+        *len = 0;
+        return FR_OK;
+    }
+    size_t i = 0;
+    while (i < *len && (b->data[i] == ' ' || b->data[i] == '\t' || b->data[i] == '\r' ||
+                        b->data[i] == '\n'))
+        i++;
+    if (i >= *len || (b->data[i] != '{' && b->data[i] != '['))
+        return FR_OK;
+    /* One JSON object per line is the {"message":...} shape: leave it. */
+    const uint8_t *nl = memchr(b->data + i, '\n', *len - i);
+    size_t first = nl ? (size_t)(nl - (b->data + i)) : *len - i;
+    json_error_t jerr;
+    json_t *one = json_loadb((const char *)b->data + i, first, 0, &jerr);
+    int doc_like = one && (json_object_get(one, "events") || json_object_get(one, "logEvents"));
+    json_decref(one);
+    if (one && !doc_like)
+        return FR_OK;
+    /* Read the whole document. */
+    size_t cap = *len > 65536 ? *len * 2 : 65536, dl = *len;
+    uint8_t *doc = malloc(cap);
+    if (!doc)
+        return FR_ERR_NOMEM;
+    memcpy(doc, b->data, *len);
+    while (!fs->eof && dl < JSON_DOC_MAX) {
+        if (dl == cap) {
+            uint8_t *n = realloc(doc, cap * 2);
+            if (!n) {
+                free(doc);
+                return FR_ERR_NOMEM;
+            }
+            doc = n;
+            cap *= 2;
+        }
+        dl += file_read(R, fs, doc + dl, cap - dl);
+    }
+    json_t *root = json_loadb((const char *)doc, dl, 0, &jerr);
+    json_t *events = NULL;
+    if (root)
+        events = json_object_get(root, "events");
+    if (root && !events)
+        events = json_object_get(root, "logEvents");
+    if (!json_is_array(events)) {
+        /* Not a document we know: treat the bytes as text lines. */
+        json_decref(root);
+        fs->mem = doc;
+        fs->mem_len = dl;
+    } else {
+        uint8_t *lines = NULL;
+        size_t ll = 0, lc = 0;
+        size_t k;
+        json_t *ev;
+        json_array_foreach(events, k, ev) {
+            json_t *m = json_object_get(ev, "message");
+            const char *s = json_is_string(m) ? json_string_value(m) : "{no message}";
+            size_t n = json_is_string(m) ? json_string_length(m) : strlen(s);
+            if (mem_append_line(&lines, &ll, &lc, s, n)) {
+                free(lines);
+                free(doc);
+                json_decref(root);
+                return FR_ERR_NOMEM;
+            }
+        }
+        json_decref(root);
+        free(doc);
+        fs->mem = lines ? lines : malloc(1);
+        if (!fs->mem)
+            return FR_ERR_NOMEM;
+        fs->mem_len = ll;
+        row->line_unit_event = 1;
+    }
+    fs->mem_pos = 0;
+    fs->eof = 0;
+    *len = file_read(R, fs, b->data, BLOCK_TARGET);
+    return FR_OK;
+}
+
+/* Fills block b with the next line-aligned piece of fs. Returns FR_OK; b->len
+ * may be 0 (nothing this time). Sets fs->eof when the file is exhausted and
+ * nothing is carried. */
+static fr_err read_block(run *R, fstate *fs, block *b)
+{
+    b->file = fs->idx;
+    b->seq = fs->seq++;
+    b->overlong_first = 0;
+    b->len = 0;
+    size_t len = 0;
+    if (fs->skipping) {
+        /* Discard the rest of an overlong line. */
+        for (;;) {
+            size_t n = file_read(R, fs, b->data, BLOCK_TARGET);
+            if (n == 0) {
+                fs->skipping = 0;
+                b->overlong_first = 1;
+                b->map = fs->map;
+                return FR_OK;
+            }
+            uint8_t *nl = memchr(b->data, '\n', n);
+            if (nl) {
+                len = n - (size_t)(nl + 1 - b->data);
+                memmove(b->data, nl + 1, len);
+                fs->skipping = 0;
+                b->overlong_first = 1;
+                break;
+            }
+        }
+    }
+    memcpy(b->data + len, fs->carry, fs->carry_len);
+    len += fs->carry_len;
+    fs->carry_len = 0;
+    while (len < BLOCK_TARGET && !fs->eof) {
+        size_t n = file_read(R, fs, b->data + len, BLOCK_CAP - 1 - len);
+        if (!fs->started) {
+            fs->started = 1;
+            len += n;
+            fr_err e = sniff_start(R, fs, b, &len);
+            if (e != FR_OK)
+                return e;
+            continue;
+        }
+        len += n;
+    }
+    size_t cut = len;
+    if (!fs->eof) {
+        uint8_t *p = b->data + len;
+        while (p > b->data && p[-1] != '\n')
+            p--;
+        if (p == b->data) {
+            /* No newline in a full buffer: an overlong line. */
+            fs->skipping = 1;
+            b->len = 0;
+            b->map = fs->map;
+            return FR_OK;
+        }
+        cut = (size_t)(p - b->data);
+    }
+    /* Headers switch the map; cut the block before one that changes it. */
+    b->map = fs->map;
+    for (size_t pos = 0; pos < cut;) {
+        uint8_t *nl = memchr(b->data + pos, '\n', cut - pos);
+        size_t end = nl ? (size_t)(nl - b->data) : cut;
+        const char *line = (const char *)b->data + pos;
+        size_t ll = end - pos;
+        size_t s = 0;
+        while (s < ll && (line[s] == ' ' || line[s] == '\t'))
+            s++;
+        if (s < ll && ((line[s] >= 'a' && line[s] <= 'z') || line[s] == '$') &&
+            fr_line_is_header(line, ll)) {
+            fr_fieldmap m;
+            memset(&m, 0, sizeof m);
+            char err[128];
+            if (fr_fieldmap_parse(&m, line, ll, err, sizeof err) == FR_OK &&
+                !fr_fieldmap_equal(&m, fs->map)) {
+                pthread_mutex_lock(&R->mu);
+                const fr_fieldmap *stored = map_store(R, &m);
+                pthread_mutex_unlock(&R->mu);
+                fr_fieldmap_clear(&m);
+                if (!stored)
+                    return FR_ERR_NOMEM;
+                fs->map = stored;
+                if (pos == 0) {
+                    b->map = stored;
+                } else {
+                    cut = pos;
+                    break;
+                }
+            } else {
+                fr_fieldmap_clear(&m);
+            }
+        }
+        pos = end + 1;
+    }
+    fs->carry_len = len - cut;
+    memcpy(fs->carry, b->data + cut, fs->carry_len);
+    b->len = cut;
+    return FR_OK;
+}
+
+/* ---- parsing ---- */
+
+/* Keeps the FR_EXAMPLES_PER_FILE earliest malformed lines of a file. */
+static void example_add(wfile *wf, uint64_t seq, uint64_t line, const char *reason)
+{
+    int n = wf->nex;
+    if (n == FR_EXAMPLES_PER_FILE) {
+        example *last = &wf->ex[n - 1];
+        if (last->seq < seq || (last->seq == seq && last->line < line))
+            return;
+        n--;
+    }
+    int i = n;
+    while (i > 0 && (wf->ex[i - 1].seq > seq ||
+                     (wf->ex[i - 1].seq == seq && wf->ex[i - 1].line > line))) {
+        wf->ex[i] = wf->ex[i - 1];
+        i--;
+    }
+    wf->ex[i].seq = seq;
+    wf->ex[i].line = line;
+    snprintf(wf->ex[i].reason, sizeof wf->ex[i].reason, "%s", reason);
+    wf->nex = n + 1;
+}
+
+/* Parses and reduces every line of block b. Returns FR_OK or NOMEM. */
+static fr_err process_block(worker *w, const block *b)
+{
+    wfile *wf = &w->files[b->file];
+    fr_file_stats *st = &wf->st;
+    uint64_t line = 0;
+    const fr_pipeline_opts *o = w->run->o;
+    if (b->overlong_first) {
+        line++;
+        st->malformed++;
+        example_add(wf, b->seq, line, "line too long");
+        if (o->hook)
+            o->hook(o->hook_ctx, b->file, b->seq, line, FR_LINE_MALFORMED, NULL, b->map,
+                    "line too long");
+    }
+    const char *p = (const char *)b->data, *end = p + b->len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        line++;
+        fr_line_kind kind = fr_parse_line(&w->parser, b->map, p, ll, &w->rec);
+        if (o->hook)
+            o->hook(o->hook_ctx, b->file, b->seq, line, kind, &w->rec, b->map,
+                    w->parser.reason);
+        switch (kind) {
+        case FR_LINE_RECORD:
+            st->records++;
+            if (fr_agg_add(w->agg, &w->rec, b->map->tgw, st) != FR_OK)
+                return FR_ERR_NOMEM;
+            break;
+        case FR_LINE_BLANK:
+            st->blank_lines++;
+            break;
+        case FR_LINE_HEADER:
+            st->header_lines++;
+            break;
+        case FR_LINE_MALFORMED:
+            st->malformed++;
+            example_add(wf, b->seq, line, w->parser.reason);
+            break;
+        }
+        p += ll + 1;
+    }
+    st->lines += line;
+    if (w->nbl == w->capbl) {
+        size_t cap = w->capbl ? w->capbl * 2 : 256;
+        blines *v = realloc(w->bl, cap * sizeof *v);
+        if (!v)
+            return FR_ERR_NOMEM;
+        w->bl = v;
+        w->capbl = cap;
+    }
+    w->bl[w->nbl++] = (blines){b->file, b->seq, line};
+    return FR_OK;
+}
+
+/* ---- the thread loop ---- */
+
+/* Records a fatal error and stops every thread. Caller holds the lock. */
+static void fail_locked(worker *w, fr_err e, const char *msg)
+{
+    if (w->err == FR_OK) {
+        w->err = e;
+        snprintf(w->errmsg, sizeof w->errmsg, "%s", msg);
+    }
+    w->run->abort = 1;
+    pthread_cond_broadcast(&w->run->cv);
+}
+
+static void *thread_main(void *arg)
+{
+    worker *w = arg;
+    run *R = w->run;
+    fstate fs_store;
+    pthread_mutex_lock(&R->mu);
+    for (;;) {
+        if (R->abort)
+            break;
+        int can_read = w->mine != NULL || R->next_file < R->src->n;
+        if (R->qlen > 0 && (R->qlen >= (size_t)R->T || !can_read || R->qlen == R->qcap)) {
+            block *b = R->q[R->qhead];
+            R->qhead = (R->qhead + 1) % R->qcap;
+            R->qlen--;
+            pthread_cond_broadcast(&R->cv);
+            pthread_mutex_unlock(&R->mu);
+            fr_err e = process_block(w, b);
+            pthread_mutex_lock(&R->mu);
+            block_put(R, b);
+            if (e != FR_OK)
+                fail_locked(w, e, "out of memory");
+            continue;
+        }
+        if (can_read) {
+            block *b = block_get(R);
+            if (!b) {
+                fail_locked(w, FR_ERR_NOMEM, "out of memory");
+                break;
+            }
+            int opened = 0;
+            if (!w->mine) {
+                w->mine = &fs_store;
+                fs_store.idx = R->next_file++;
+                R->files_open++;
+                opened = 1;
+            }
+            pthread_mutex_unlock(&R->mu);
+            fr_err e = FR_OK;
+            if (opened)
+                e = file_open(R, w->mine, w->mine->idx);
+            if (e == FR_OK && !(w->mine->eof && w->mine->carry_len == 0 && !w->mine->skipping))
+                e = read_block(R, w->mine, b);
+            else
+                b->len = 0, b->overlong_first = 0;
+            int done = w->mine->eof && w->mine->carry_len == 0 && !w->mine->skipping;
+            if (done)
+                file_close(R, w->mine);
+            pthread_mutex_lock(&R->mu);
+            if (e != FR_OK) {
+                block_put(R, b);
+                fail_locked(w, e, "out of memory");
+                break;
+            }
+            if (b->len || b->overlong_first) {
+                R->q[(R->qhead + R->qlen) % R->qcap] = b;
+                R->qlen++;
+                pthread_cond_broadcast(&R->cv);
+            } else {
+                block_put(R, b);
+            }
+            if (done) {
+                w->mine = NULL;
+                R->files_open--;
+                pthread_cond_broadcast(&R->cv);
+            }
+            continue;
+        }
+        if (R->qlen == 0 && R->files_open == 0 && R->next_file >= R->src->n)
+            break;
+        pthread_cond_wait(&R->cv, &R->mu);
+    }
+    pthread_cond_broadcast(&R->cv);
+    pthread_mutex_unlock(&R->mu);
+    if (w->mine) {
+        file_close(R, w->mine);
+        w->mine = NULL;
+    }
+    return NULL;
+}
+
+/* ---- assembling the results ---- */
+
+static int blines_cmp(const void *pa, const void *pb)
+{
+    const blines *a = pa, *b = pb;
+    if (a->file != b->file)
+        return a->file < b->file ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Fills per-file rows from the workers' counters: line numbers, examples. */
+static fr_err finish_inputs(run *R, worker *ws, int T)
+{
+    size_t nf = R->src->n;
+    size_t total = 0;
+    for (int t = 0; t < T; t++)
+        total += ws[t].nbl;
+    blines *all = malloc((total + 1) * sizeof *all);
+    uint64_t *firstline = NULL;
+    if (!all)
+        return FR_ERR_NOMEM;
+    size_t k = 0;
+    for (int t = 0; t < T; t++)
+        for (size_t i = 0; i < ws[t].nbl; i++)
+            all[k++] = ws[t].bl[i];
+    qsort(all, total, sizeof *all, blines_cmp);
+    fr_err err = FR_ERR_NOMEM;
+    size_t pos = 0;
+    for (size_t f = 0; f < nf; f++) {
+        fr_input_row *row = &R->r->inputs[f];
+        fr_file_stats st;
+        memset(&st, 0, sizeof st);
+        example ex[FR_EXAMPLES_PER_FILE * 64];
+        size_t nex = 0;
+        for (int t = 0; t < T; t++) {
+            fr_file_stats_add(&st, &ws[t].files[f].st);
+            for (int e = 0; e < ws[t].files[f].nex && nex < sizeof ex / sizeof ex[0]; e++)
+                ex[nex++] = ws[t].files[f].ex[e];
+        }
+        /* first line number of each block of this file */
+        size_t b0 = pos;
+        while (pos < total && all[pos].file == f)
+            pos++;
+        uint64_t maxseq = pos > b0 ? all[pos - 1].seq + 1 : 0;
+        free(firstline);
+        firstline = calloc(maxseq + 1, sizeof *firstline);
+        if (!firstline)
+            goto done;
+        for (size_t i = b0; i < pos; i++)
+            firstline[all[i].seq + 1] = all[i].lines;
+        for (uint64_t s = 1; s <= maxseq; s++)
+            firstline[s] += firstline[s - 1];
+        /* sort examples by (seq, line) and keep the first ones */
+        for (size_t i = 1; i < nex; i++)
+            for (size_t j = i; j > 0 && (ex[j - 1].seq > ex[j].seq ||
+                                         (ex[j - 1].seq == ex[j].seq && ex[j - 1].line > ex[j].line));
+                 j--) {
+                example tmp = ex[j];
+                ex[j] = ex[j - 1];
+                ex[j - 1] = tmp;
+            }
+        if (nex > FR_EXAMPLES_PER_FILE)
+            nex = FR_EXAMPLES_PER_FILE;
+        row->examples = calloc(nex ? nex : 1, sizeof *row->examples);
+        if (!row->examples)
+            goto done;
+        for (size_t i = 0; i < nex; i++) {
+            uint64_t base = ex[i].seq < maxseq ? firstline[ex[i].seq] : 0;
+            row->examples[i].line = base + ex[i].line;
+            row->examples[i].reason = strdup(ex[i].reason);
+            if (!row->examples[i].reason)
+                goto done;
+            row->n_examples = i + 1;
+        }
+        row->lines = st.lines;
+        row->records = st.records;
+        row->malformed = st.malformed;
+        row->excluded = st.excluded;
+        row->untimed = st.untimed;
+        row->tgw_records = st.tgw_records;
+        row->header_lines = st.header_lines;
+        row->blank_lines = st.blank_lines;
+        row->first_start = st.has_time ? st.first_start : 0;
+        row->last_start = st.has_time ? st.last_start : 0;
+    }
+    err = FR_OK;
+done:
+    free(firstline);
+    free(all);
+    return err;
+}
+
+fr_err fr_pipeline_run(const fr_pipeline_opts *o, const fr_source_list *src, fr_report *r,
+                       char *errbuf, size_t errlen)
+{
+    run R;
+    memset(&R, 0, sizeof R);
+    R.o = o;
+    R.src = src;
+    R.r = r;
+    R.T = o->threads < 1 ? 1 : o->threads;
+    R.qcap = (size_t)R.T * 2 + 2;
+    fr_err err = FR_ERR_NOMEM;
+    int T = R.T;
+    worker *ws = calloc((size_t)T, sizeof *ws);
+    R.q = calloc(R.qcap, sizeof *R.q);
+    r->inputs = calloc(src->n ? src->n : 1, sizeof *r->inputs);
+    int mu_ok = 0;
+    if (!ws || !R.q || !r->inputs || fr_strtab_init(&R.unknown))
+        goto fail;
+    r->n_inputs = src->n;
+    for (size_t i = 0; i < src->n; i++)
+        if (!(r->inputs[i].path = strdup(src->items[i].path)))
+            goto fail;
+    if (pthread_mutex_init(&R.mu, NULL) != 0)
+        goto fail;
+    if (pthread_cond_init(&R.cv, NULL) != 0) {
+        pthread_mutex_destroy(&R.mu);
+        goto fail;
+    }
+    mu_ok = 1;
+    if (!(R.default_map = map_store(&R, o->fields)))
+        goto fail;
+    for (int t = 0; t < T; t++) {
+        ws[t].run = &R;
+        fr_parser_init(&ws[t].parser);
+        ws[t].agg = fr_agg_new(&o->reduce);
+        ws[t].files = calloc(src->n ? src->n : 1, sizeof *ws[t].files);
+        if (!ws[t].agg || !ws[t].files)
+            goto fail;
+    }
+    int started = 0;
+    for (int t = 0; t < T; t++) {
+        if (pthread_create(&ws[t].th, NULL, thread_main, &ws[t]) != 0) {
+            pthread_mutex_lock(&R.mu);
+            R.abort = 1;
+            pthread_cond_broadcast(&R.cv);
+            pthread_mutex_unlock(&R.mu);
+            snprintf(errbuf, errlen, "cannot start worker thread %d", t + 1);
+            err = FR_ERR_THREAD;
+            break;
+        }
+        ws[t].started = 1;
+        started++;
+    }
+    for (int t = 0; t < T; t++)
+        if (ws[t].started)
+            pthread_join(ws[t].th, NULL);
+    if (started < T)
+        goto fail;
+    for (int t = 0; t < T; t++) {
+        if (ws[t].err != FR_OK) {
+            err = ws[t].err;
+            snprintf(errbuf, errlen, "%s", ws[t].errmsg);
+            goto fail;
+        }
+    }
+    /* Merge in thread order; the result does not depend on it. */
+    for (int t = 1; t < T; t++)
+        if (fr_agg_merge(ws[0].agg, ws[t].agg) != FR_OK) {
+            snprintf(errbuf, errlen, "out of memory");
+            goto fail;
+        }
+    if (finish_inputs(&R, ws, T) != FR_OK) {
+        snprintf(errbuf, errlen, "out of memory");
+        goto fail;
+    }
+    err = fr_agg_report(ws[0].agg, r, errbuf, errlen);
+    if (err != FR_OK)
+        goto fail;
+    if (R.unknown.count) {
+        r->unknown_fields = calloc(R.unknown.count, sizeof *r->unknown_fields);
+        if (!r->unknown_fields)
+            goto nomem;
+        for (size_t i = 0; i < R.unknown.count; i++) {
+            if (!(r->unknown_fields[i] = strdup(R.unknown.strs[i])))
+                goto nomem;
+            r->n_unknown_fields = i + 1;
+        }
+        qsort(r->unknown_fields, r->n_unknown_fields, sizeof(char *), str_cmp);
+    }
+    err = FR_OK;
+    goto cleanup;
+nomem:
+    err = FR_ERR_NOMEM;
+    snprintf(errbuf, errlen, "out of memory");
+fail:
+    if (err == FR_ERR_NOMEM && errbuf[0] == '\0')
+        snprintf(errbuf, errlen, "out of memory");
+cleanup:
+    if (ws) {
+        for (int t = 0; t < T; t++) {
+            fr_agg_free(ws[t].agg);
+            free(ws[t].files);
+            free(ws[t].bl);
+            fr_parser_clear(&ws[t].parser);
+        }
+        free(ws);
+    }
+    while (R.free_blocks) {
+        block *b = R.free_blocks;
+        R.free_blocks = b->next;
+        free(b->data);
+        free(b);
+    }
+    for (size_t i = 0; i < R.qlen; i++) {
+        block *b = R.q[(R.qhead + i) % R.qcap];
+        free(b->data);
+        free(b);
+    }
+    free(R.q);
+    for (size_t i = 0; i < R.nmaps; i++) {
+        fr_fieldmap_clear(R.maps[i]);
+        free(R.maps[i]);
+    }
+    free(R.maps);
+    fr_strtab_clear(&R.unknown);
+    if (mu_ok) {
+        pthread_cond_destroy(&R.cv);
+        pthread_mutex_destroy(&R.mu);
+    }
+    return err;
+}

@@ -1,0 +1,717 @@
+/* SPDX-License-Identifier: MIT */
+/* reduce: per-worker aggregates of windows, interfaces, gaps and top tables. */
+#include "fr_reduce.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fr_hash.h"
+
+typedef struct win_val {
+    uint64_t records, ok, accept, reject, nodata, skipdata;
+    uint64_t packets, bytes, accept_bytes, reject_bytes;
+} win_val;
+
+typedef struct interval {
+    int64_t start, end;
+    uint64_t records;
+} interval;
+
+typedef struct ivlist {
+    size_t n, cap, merged; /* merged: length after the last compaction */
+    interval *v;
+} ivlist;
+
+typedef struct iface_val {
+    uint64_t records, ok, nodata, skipdata, accept, reject, packets, bytes;
+    int64_t first_start, last_end;
+    char *account;   /* smallest account-id seen, or NULL */
+    int64_t last_widx;
+    ivlist gaps[2];
+} iface_val;
+
+typedef struct talker_key {
+    uint8_t sfam, dfam, s[16], d[16];
+} talker_key;
+typedef struct src_key {
+    uint8_t fam, s[16];
+} src_key;
+typedef struct port_key {
+    uint8_t proto, hi, lo;
+} port_key;
+typedef struct tally {
+    uint64_t records, packets, bytes;
+} tally;
+typedef struct port_val {
+    uint64_t records, accept, reject, packets, bytes;
+} port_val;
+
+struct fr_agg {
+    fr_reduce_opts o;
+    int has_time;
+    int64_t min_start, max_start;
+    fr_ktab windows;   /* int64 window index -> win_val */
+    fr_strtab iface_names;
+    iface_val *ifaces; /* parallel to iface_names */
+    size_t ifaces_cap;
+    fr_ktab pairs;     /* (iface << 32 | window) -> nothing */
+    fr_ktab talkers, rejected, ports;
+    /* one-entry cache of the last window */
+    int64_t cache_widx;
+    win_val *cache_win;
+};
+
+void fr_file_stats_add(fr_file_stats *a, const fr_file_stats *b)
+{
+    a->lines += b->lines;
+    a->records += b->records;
+    a->malformed += b->malformed;
+    a->excluded += b->excluded;
+    a->untimed += b->untimed;
+    a->tgw_records += b->tgw_records;
+    a->header_lines += b->header_lines;
+    a->blank_lines += b->blank_lines;
+    if (b->has_time) {
+        if (!a->has_time || b->first_start < a->first_start)
+            a->first_start = b->first_start;
+        if (!a->has_time || b->last_start > a->last_start)
+            a->last_start = b->last_start;
+        a->has_time = 1;
+    }
+}
+
+fr_agg *fr_agg_new(const fr_reduce_opts *opts)
+{
+    fr_agg *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->o = *opts;
+    a->cache_widx = -1;
+    if (fr_ktab_init(&a->windows, sizeof(int64_t), sizeof(win_val)) ||
+        fr_strtab_init(&a->iface_names) ||
+        fr_ktab_init(&a->pairs, sizeof(uint64_t), 0) ||
+        fr_ktab_init(&a->talkers, sizeof(talker_key), sizeof(tally)) ||
+        fr_ktab_init(&a->rejected, sizeof(src_key), sizeof(tally)) ||
+        fr_ktab_init(&a->ports, sizeof(port_key), sizeof(port_val))) {
+        fr_agg_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void fr_agg_free(fr_agg *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->iface_names.count; i++) {
+        free(a->ifaces[i].account);
+        free(a->ifaces[i].gaps[0].v);
+        free(a->ifaces[i].gaps[1].v);
+    }
+    free(a->ifaces);
+    fr_strtab_clear(&a->iface_names);
+    fr_ktab_clear(&a->windows);
+    fr_ktab_clear(&a->pairs);
+    fr_ktab_clear(&a->talkers);
+    fr_ktab_clear(&a->rejected);
+    fr_ktab_clear(&a->ports);
+    free(a);
+}
+
+/* Orders intervals by start, then end. */
+static int interval_cmp(const void *pa, const void *pb)
+{
+    const interval *x = pa, *y = pb;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return 0;
+}
+
+/* Sorts l and merges intervals that overlap or touch. */
+static void ivlist_compact(ivlist *l)
+{
+    if (l->n < 2) {
+        l->merged = l->n;
+        return;
+    }
+    qsort(l->v, l->n, sizeof *l->v, interval_cmp);
+    size_t out = 0;
+    for (size_t i = 1; i < l->n; i++) {
+        interval *cur = &l->v[out];
+        if (l->v[i].start <= cur->end) {
+            if (l->v[i].end > cur->end)
+                cur->end = l->v[i].end;
+            cur->records += l->v[i].records;
+        } else {
+            l->v[++out] = l->v[i];
+        }
+    }
+    l->n = out + 1;
+    l->merged = l->n;
+}
+
+/* Appends an interval, compacting when the list doubled. Returns 0 or -1. */
+static int ivlist_add(ivlist *l, int64_t start, int64_t end, uint64_t records)
+{
+    if (l->n == l->cap) {
+        if (l->n >= 64 && l->n >= 2 * l->merged) {
+            ivlist_compact(l);
+            if (l->n < l->cap)
+                goto append;
+        }
+        size_t cap = l->cap ? l->cap * 2 : 4;
+        interval *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+append:
+    l->v[l->n].start = start;
+    l->v[l->n].end = end;
+    l->v[l->n].records = records;
+    l->n++;
+    return 0;
+}
+
+/* Returns the interface slot for name, creating it; NULL when out of memory. */
+static iface_val *iface_get(fr_agg *a, const char *name, size_t len, long *idx_out)
+{
+    int created;
+    long idx = fr_strtab_intern(&a->iface_names, name, len, &created);
+    if (idx < 0)
+        return NULL;
+    if (created) {
+        if ((size_t)idx >= a->ifaces_cap) {
+            size_t cap = a->ifaces_cap ? a->ifaces_cap * 2 : 16;
+            iface_val *n = realloc(a->ifaces, cap * sizeof *n);
+            if (!n)
+                return NULL;
+            a->ifaces = n;
+            a->ifaces_cap = cap;
+        }
+        memset(&a->ifaces[idx], 0, sizeof a->ifaces[idx]);
+        a->ifaces[idx].last_widx = -1;
+    }
+    *idx_out = idx;
+    return &a->ifaces[idx];
+}
+
+/* Keeps the smallest account id. Returns 0 or -1. */
+static int account_min(iface_val *iv, const char *acc, size_t len)
+{
+    if (iv->account) {
+        size_t have = strlen(iv->account);
+        size_t n = have < len ? have : len;
+        int c = memcmp(acc, iv->account, n);
+        if (c > 0 || (c == 0 && len >= have))
+            return 0;
+    }
+    char *copy = strndup(acc, len);
+    if (!copy)
+        return -1;
+    free(iv->account);
+    iv->account = copy;
+    return 0;
+}
+
+/* Floor division for the window index. */
+static inline int64_t window_of(int64_t t, int64_t w)
+{
+    int64_t q = t / w;
+    return (t % w < 0) ? q - 1 : q;
+}
+
+/* Returns the window stats of window index widx. */
+static win_val *window_get(fr_agg *a, int64_t widx)
+{
+    if (widx == a->cache_widx && a->cache_win)
+        return a->cache_win;
+    int created;
+    win_val *w = fr_ktab_upsert(&a->windows, &widx, fr_hash_bytes(&widx, 8), &created);
+    a->cache_widx = widx;
+    a->cache_win = w;
+    return w;
+}
+
+/* Fills a talker key. */
+static void talker_key_set(talker_key *k, const fr_addr *s, const fr_addr *d)
+{
+    memset(k, 0, sizeof *k);
+    k->sfam = s->family;
+    k->dfam = d->family;
+    memcpy(k->s, s->b, 16);
+    memcpy(k->d, d->b, 16);
+}
+
+fr_err fr_agg_add(fr_agg *a, const fr_record *rec, int tgw, fr_file_stats *fs)
+{
+    if (tgw) {
+        fs->tgw_records++;
+        return FR_OK;
+    }
+    if (!(rec->has & FR_HAS_START)) {
+        fs->untimed++;
+        return FR_OK;
+    }
+    int64_t start = rec->start;
+    if ((a->o.since_set && start < a->o.since) || (a->o.until_set && start >= a->o.until)) {
+        fs->excluded++;
+        return FR_OK;
+    }
+    int64_t end = (rec->has & FR_HAS_END) ? rec->end : start;
+    if (!fs->has_time || start < fs->first_start)
+        fs->first_start = start;
+    if (!fs->has_time || start > fs->last_start)
+        fs->last_start = start;
+    fs->has_time = 1;
+    if (!a->has_time || start < a->min_start)
+        a->min_start = start;
+    if (!a->has_time || start > a->max_start)
+        a->max_start = start;
+    a->has_time = 1;
+
+    int status = rec->status ? rec->status : FR_STATUS_OK;
+    int ok = status == FR_STATUS_OK;
+    uint64_t pk = ok ? rec->packets : 0, by = ok ? rec->bytes : 0;
+    int64_t widx = window_of(start, a->o.window);
+    win_val *w = window_get(a, widx);
+    if (!w)
+        return FR_ERR_NOMEM;
+    w->records++;
+    w->ok += ok;
+    w->nodata += status == FR_STATUS_NODATA;
+    w->skipdata += status == FR_STATUS_SKIPDATA;
+    w->packets += pk;
+    w->bytes += by;
+    if (rec->action == FR_ACTION_ACCEPT) {
+        w->accept++;
+        w->accept_bytes += by;
+    } else if (rec->action == FR_ACTION_REJECT) {
+        w->reject++;
+        w->reject_bytes += by;
+    }
+
+    if (rec->has & FR_HAS_IFACE) {
+        long idx;
+        iface_val *iv = iface_get(a, rec->iface, rec->iface_len, &idx);
+        if (!iv)
+            return FR_ERR_NOMEM;
+        if (iv->records == 0 || start < iv->first_start)
+            iv->first_start = start;
+        if (iv->records == 0 || end > iv->last_end)
+            iv->last_end = end;
+        iv->records++;
+        iv->ok += ok;
+        iv->nodata += status == FR_STATUS_NODATA;
+        iv->skipdata += status == FR_STATUS_SKIPDATA;
+        iv->accept += rec->action == FR_ACTION_ACCEPT;
+        iv->reject += rec->action == FR_ACTION_REJECT;
+        iv->packets += pk;
+        iv->bytes += by;
+        if ((rec->has & FR_HAS_ACCOUNT) && account_min(iv, rec->account, rec->account_len))
+            return FR_ERR_NOMEM;
+        if (iv->last_widx != widx) {
+            uint64_t key = ((uint64_t)idx << 32) | (uint32_t)widx;
+            int created;
+            if (!fr_ktab_upsert(&a->pairs, &key, fr_hash_bytes(&key, 8), &created))
+                return FR_ERR_NOMEM;
+            iv->last_widx = widx;
+        }
+        if (status == FR_STATUS_NODATA || status == FR_STATUS_SKIPDATA) {
+            if (ivlist_add(&iv->gaps[status == FR_STATUS_SKIPDATA], start, end, 1))
+                return FR_ERR_NOMEM;
+        }
+    }
+    if (!ok)
+        return FR_OK;
+    int created;
+    if ((rec->has & (FR_HAS_SRCADDR | FR_HAS_DSTADDR)) == (FR_HAS_SRCADDR | FR_HAS_DSTADDR)) {
+        talker_key k;
+        talker_key_set(&k, &rec->src, &rec->dst);
+        tally *t = fr_ktab_upsert(&a->talkers, &k, fr_hash_bytes(&k, sizeof k), &created);
+        if (!t)
+            return FR_ERR_NOMEM;
+        t->records++;
+        t->packets += pk;
+        t->bytes += by;
+    }
+    if (rec->action == FR_ACTION_REJECT && (rec->has & FR_HAS_SRCADDR)) {
+        src_key k;
+        memset(&k, 0, sizeof k);
+        k.fam = rec->src.family;
+        memcpy(k.s, rec->src.b, 16);
+        tally *t = fr_ktab_upsert(&a->rejected, &k, fr_hash_bytes(&k, sizeof k), &created);
+        if (!t)
+            return FR_ERR_NOMEM;
+        t->records++;
+        t->packets += pk;
+        t->bytes += by;
+    }
+    if ((rec->has & (FR_HAS_PROTOCOL | FR_HAS_DSTPORT)) == (FR_HAS_PROTOCOL | FR_HAS_DSTPORT)) {
+        port_key k = {rec->protocol, (uint8_t)(rec->dstport >> 8), (uint8_t)rec->dstport};
+        port_val *p = fr_ktab_upsert(&a->ports, &k, fr_hash_bytes(&k, sizeof k), &created);
+        if (!p)
+            return FR_ERR_NOMEM;
+        p->records++;
+        p->accept += rec->action == FR_ACTION_ACCEPT;
+        p->reject += rec->action == FR_ACTION_REJECT;
+        p->packets += pk;
+        p->bytes += by;
+    }
+    return FR_OK;
+}
+
+/* Adds n counters of src into dst. */
+static inline void add_u64s(uint64_t *dst, const uint64_t *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dst[i] += src[i];
+}
+
+/* Merges every entry of a counter table (values are uint64 arrays). */
+static fr_err merge_counters(fr_ktab *dst, const fr_ktab *src)
+{
+    for (size_t i = 0; i < src->count; i++) {
+        const void *k = fr_ktab_key(src, i);
+        int created;
+        uint64_t *v = fr_ktab_upsert(dst, k, fr_hash_bytes(k, src->key_size), &created);
+        if (!v)
+            return FR_ERR_NOMEM;
+        add_u64s(v, fr_ktab_val(src, i), src->val_size / sizeof(uint64_t));
+    }
+    return FR_OK;
+}
+
+fr_err fr_agg_merge(fr_agg *dst, const fr_agg *src)
+{
+    if (src->has_time) {
+        if (!dst->has_time || src->min_start < dst->min_start)
+            dst->min_start = src->min_start;
+        if (!dst->has_time || src->max_start > dst->max_start)
+            dst->max_start = src->max_start;
+        dst->has_time = 1;
+    }
+    dst->cache_win = NULL;
+    dst->cache_widx = -1;
+    if (merge_counters(&dst->windows, &src->windows) || merge_counters(&dst->talkers, &src->talkers) ||
+        merge_counters(&dst->rejected, &src->rejected) || merge_counters(&dst->ports, &src->ports))
+        return FR_ERR_NOMEM;
+    /* interfaces: map src indexes to dst indexes */
+    long *map = malloc((src->iface_names.count + 1) * sizeof *map);
+    if (!map)
+        return FR_ERR_NOMEM;
+    fr_err err = FR_ERR_NOMEM;
+    for (size_t i = 0; i < src->iface_names.count; i++) {
+        const iface_val *s = &src->ifaces[i];
+        long idx;
+        iface_val *d = iface_get(dst, src->iface_names.strs[i], src->iface_names.lens[i], &idx);
+        if (!d)
+            goto done;
+        map[i] = idx;
+        if (d->records == 0 || s->first_start < d->first_start)
+            d->first_start = s->first_start;
+        if (d->records == 0 || s->last_end > d->last_end)
+            d->last_end = s->last_end;
+        d->records += s->records;
+        d->ok += s->ok;
+        d->nodata += s->nodata;
+        d->skipdata += s->skipdata;
+        d->accept += s->accept;
+        d->reject += s->reject;
+        d->packets += s->packets;
+        d->bytes += s->bytes;
+        d->last_widx = -1;
+        if (s->account && account_min(d, s->account, strlen(s->account)))
+            goto done;
+        for (int g = 0; g < 2; g++)
+            for (size_t k = 0; k < s->gaps[g].n; k++) {
+                const interval *iv = &s->gaps[g].v[k];
+                if (ivlist_add(&d->gaps[g], iv->start, iv->end, iv->records))
+                    goto done;
+            }
+    }
+    for (size_t i = 0; i < src->pairs.count; i++) {
+        uint64_t key;
+        memcpy(&key, fr_ktab_key(&src->pairs, i), 8);
+        key = ((uint64_t)map[key >> 32] << 32) | (key & 0xffffffffu);
+        int created;
+        if (!fr_ktab_upsert(&dst->pairs, &key, fr_hash_bytes(&key, 8), &created))
+            goto done;
+    }
+    err = FR_OK;
+done:
+    free(map);
+    return err;
+}
+
+/* ---- building the report ---- */
+
+static int cmp_iface_name(const void *pa, const void *pb)
+{
+    const fr_iface_row *a = pa, *b = pb;
+    return strcmp(a->interface_id, b->interface_id);
+}
+
+static int cmp_gap(const void *pa, const void *pb)
+{
+    const fr_gap_row *a = pa, *b = pb;
+    int c = strcmp(a->interface_id, b->interface_id);
+    if (c)
+        return c;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return (int)a->kind - (int)b->kind;
+}
+
+static int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+    return a > b ? -1 : a < b ? 1 : 0;
+}
+
+static int cmp_talker(const void *pa, const void *pb)
+{
+    const fr_talker_row *a = pa, *b = pb;
+    int c = cmp_u64_desc(a->bytes, b->bytes);
+    if (c)
+        return c;
+    c = fr_addr_cmp(&a->src, &b->src);
+    return c ? c : fr_addr_cmp(&a->dst, &b->dst);
+}
+
+static int cmp_rejected(const void *pa, const void *pb)
+{
+    const fr_rejected_row *a = pa, *b = pb;
+    int c = cmp_u64_desc(a->records, b->records);
+    return c ? c : fr_addr_cmp(&a->src, &b->src);
+}
+
+static int cmp_port(const void *pa, const void *pb)
+{
+    const fr_port_row *a = pa, *b = pb;
+    int c = cmp_u64_desc(a->bytes, b->bytes);
+    if (c)
+        return c;
+    if (a->protocol != b->protocol)
+        return a->protocol < b->protocol ? -1 : 1;
+    return a->dstport < b->dstport ? -1 : a->dstport > b->dstport;
+}
+
+/* Sets an address from a family and 16 bytes. */
+static void addr_set(fr_addr *a, uint8_t fam, const uint8_t b[16])
+{
+    a->family = fam;
+    memcpy(a->b, b, 16);
+}
+
+/* Sorts n rows with cmp and keeps the first top_n. Returns rows kept. */
+static size_t rank_rows(void *rows, size_t n, size_t size, int (*cmp)(const void *, const void *),
+                        unsigned top_n)
+{
+    qsort(rows, n, size, cmp);
+    return n < top_n ? n : top_n;
+}
+
+fr_err fr_agg_report(const fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
+{
+    int64_t W = a->o.window;
+    r->window = W;
+    r->top_n = a->o.top_n;
+    r->since_given = a->o.since_set;
+    r->until_given = a->o.until_set;
+
+    /* period */
+    int64_t ps, pe;
+    if (a->o.since_set)
+        ps = a->o.since;
+    else
+        ps = a->has_time ? window_of(a->min_start, W) * W : 0;
+    if (a->o.until_set)
+        pe = a->o.until;
+    else
+        pe = a->has_time ? (window_of(a->max_start, W) + 1) * W : 0;
+    if (!a->has_time && (!a->o.since_set || !a->o.until_set)) {
+        if (!a->o.since_set)
+            ps = a->o.until_set ? pe : 0;
+        if (!a->o.until_set)
+            pe = ps;
+    }
+    if (pe < ps)
+        pe = ps;
+    r->period_start = ps;
+    r->period_end = pe;
+    int64_t w0 = window_of(ps, W);
+    int64_t w1 = pe > ps ? window_of(pe - 1, W) : w0 - 1; /* inclusive */
+    int64_t nw = w1 - w0 + 1;
+    if (nw > FR_MAX_WINDOWS) {
+        snprintf(errbuf, errlen,
+                 "the period holds %lld windows of %lld s; at most %d are allowed "
+                 "(narrow it with --since/--until or use a larger --window)",
+                 (long long)nw, (long long)W, FR_MAX_WINDOWS);
+        return FR_ERR_RANGE;
+    }
+    fr_totals *t = &r->totals;
+    if (nw > 0) {
+        r->windows = calloc((size_t)nw, sizeof *r->windows);
+        if (!r->windows)
+            return FR_ERR_NOMEM;
+        r->n_windows = (size_t)nw;
+        for (int64_t k = 0; k < nw; k++) {
+            fr_window_row *row = &r->windows[k];
+            row->start = (w0 + k) * W;
+            row->end = row->start + W;
+            int64_t widx = w0 + k;
+            const win_val *v = fr_ktab_find(&a->windows, &widx, fr_hash_bytes(&widx, 8));
+            if (!v)
+                continue;
+            row->records = v->records;
+            row->ok_records = v->ok;
+            row->accept_records = v->accept;
+            row->reject_records = v->reject;
+            row->nodata_records = v->nodata;
+            row->skipdata_records = v->skipdata;
+            row->packets = v->packets;
+            row->bytes = v->bytes;
+            row->accept_bytes = v->accept_bytes;
+            row->reject_bytes = v->reject_bytes;
+            t->records += v->records;
+            t->ok_records += v->ok;
+            t->accept_records += v->accept;
+            t->reject_records += v->reject;
+            t->nodata_records += v->nodata;
+            t->skipdata_records += v->skipdata;
+            t->packets += v->packets;
+            t->bytes += v->bytes;
+            t->accept_bytes += v->accept_bytes;
+            t->reject_bytes += v->reject_bytes;
+        }
+        for (size_t i = 0; i < a->pairs.count; i++) {
+            uint64_t key;
+            memcpy(&key, fr_ktab_key(&a->pairs, i), 8);
+            int64_t widx = (int64_t)(key & 0xffffffffu);
+            if (widx >= w0 && widx <= w1)
+                r->windows[widx - w0].interfaces++;
+        }
+    }
+
+    /* interfaces and gaps */
+    size_t ni = a->iface_names.count;
+    if (ni) {
+        r->ifaces = calloc(ni, sizeof *r->ifaces);
+        if (!r->ifaces)
+            return FR_ERR_NOMEM;
+    }
+    size_t ngaps = 0;
+    for (size_t i = 0; i < ni; i++) {
+        iface_val *v = &a->ifaces[i];
+        fr_iface_row *row = &r->ifaces[r->n_ifaces];
+        row->interface_id = strdup(a->iface_names.strs[i]);
+        row->account_id = strdup(v->account ? v->account : "");
+        if (!row->interface_id || !row->account_id) {
+            free(row->interface_id);
+            free(row->account_id);
+            return FR_ERR_NOMEM;
+        }
+        r->n_ifaces++;
+        row->first_start = v->first_start;
+        row->last_end = v->last_end;
+        row->records = v->records;
+        row->ok_records = v->ok;
+        row->nodata_records = v->nodata;
+        row->skipdata_records = v->skipdata;
+        row->accept_records = v->accept;
+        row->reject_records = v->reject;
+        row->packets = v->packets;
+        row->bytes = v->bytes;
+        for (int g = 0; g < 2; g++) {
+            ivlist_compact(&v->gaps[g]);
+            ngaps += v->gaps[g].n;
+        }
+    }
+    t->interfaces = r->n_ifaces;
+    qsort(r->ifaces, r->n_ifaces, sizeof *r->ifaces, cmp_iface_name);
+    if (ngaps) {
+        r->gaps = calloc(ngaps, sizeof *r->gaps);
+        if (!r->gaps)
+            return FR_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < r->n_ifaces; i++) {
+        fr_iface_row *row = &r->ifaces[i];
+        int created;
+        long idx = fr_strtab_intern((fr_strtab *)&a->iface_names, row->interface_id,
+                                    strlen(row->interface_id), &created);
+        const iface_val *v = &a->ifaces[idx];
+        for (int g = 0; g < 2; g++)
+            for (size_t k = 0; k < v->gaps[g].n; k++) {
+                fr_gap_row *gr = &r->gaps[r->n_gaps++];
+                gr->interface_id = row->interface_id;
+                gr->kind = g ? FR_GAP_SKIPDATA : FR_GAP_NODATA;
+                gr->start = v->gaps[g].v[k].start;
+                gr->end = v->gaps[g].v[k].end;
+                gr->records = v->gaps[g].v[k].records;
+                if (g) {
+                    t->skipdata_gaps++;
+                    t->skipdata_gap_seconds += (uint64_t)(gr->end - gr->start);
+                } else {
+                    t->nodata_gaps++;
+                    t->nodata_gap_seconds += (uint64_t)(gr->end - gr->start);
+                }
+            }
+    }
+    qsort(r->gaps, r->n_gaps, sizeof *r->gaps, cmp_gap);
+
+    /* top tables */
+    size_t n = a->talkers.count;
+    r->talkers = calloc(n ? n : 1, sizeof *r->talkers);
+    if (!r->talkers)
+        return FR_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const talker_key *k = fr_ktab_key(&a->talkers, i);
+        const tally *v = fr_ktab_val(&a->talkers, i);
+        addr_set(&r->talkers[i].src, k->sfam, k->s);
+        addr_set(&r->talkers[i].dst, k->dfam, k->d);
+        r->talkers[i].records = v->records;
+        r->talkers[i].packets = v->packets;
+        r->talkers[i].bytes = v->bytes;
+    }
+    r->talkers_info.distinct_keys = n;
+    r->n_talkers = rank_rows(r->talkers, n, sizeof *r->talkers, cmp_talker, a->o.top_n);
+
+    n = a->rejected.count;
+    r->rejected = calloc(n ? n : 1, sizeof *r->rejected);
+    if (!r->rejected)
+        return FR_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const src_key *k = fr_ktab_key(&a->rejected, i);
+        const tally *v = fr_ktab_val(&a->rejected, i);
+        addr_set(&r->rejected[i].src, k->fam, k->s);
+        r->rejected[i].records = v->records;
+        r->rejected[i].packets = v->packets;
+        r->rejected[i].bytes = v->bytes;
+    }
+    r->rejected_info.distinct_keys = n;
+    r->n_rejected = rank_rows(r->rejected, n, sizeof *r->rejected, cmp_rejected, a->o.top_n);
+
+    n = a->ports.count;
+    r->ports = calloc(n ? n : 1, sizeof *r->ports);
+    if (!r->ports)
+        return FR_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const port_key *k = fr_ktab_key(&a->ports, i);
+        const port_val *v = fr_ktab_val(&a->ports, i);
+        fr_port_row *p = &r->ports[i];
+        p->protocol = k->proto;
+        p->dstport = (uint16_t)(k->hi << 8 | k->lo);
+        p->records = v->records;
+        p->accept_records = v->accept;
+        p->reject_records = v->reject;
+        p->packets = v->packets;
+        p->bytes = v->bytes;
+    }
+    r->ports_info.distinct_keys = n;
+    r->n_ports = rank_rows(r->ports, n, sizeof *r->ports, cmp_port, a->o.top_n);
+    return FR_OK;
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* report_csv: the six CSV tables, RFC 4180 quoting through libcsv. */
+#include <csv.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fr_writers.h"
+
+typedef struct csv_out {
+    FILE *fp;
+    int failed;
+    int first; /* no separator before the next field */
+} csv_out;
+
+/* Writes a text field, quoted only when it needs to be. */
+static void put_str(csv_out *c, const char *s)
+{
+    if (!c->first && fputc(',', c->fp) == EOF)
+        c->failed = 1;
+    c->first = 0;
+    if (strpbrk(s, ",\"\r\n")) {
+        if (csv_fwrite(c->fp, s, strlen(s)) == EOF)
+            c->failed = 1;
+    } else if (fputs(s, c->fp) == EOF) {
+        c->failed = 1;
+    }
+}
+
+static void put_u64(csv_out *c, uint64_t v)
+{
+    if (fprintf(c->fp, c->first ? "%" PRIu64 : ",%" PRIu64, v) < 0)
+        c->failed = 1;
+    c->first = 0;
+}
+
+static void put_time(csv_out *c, int64_t t)
+{
+    char buf[32];
+    put_str(c, fr_time_iso(t, buf));
+}
+
+static void put_addr(csv_out *c, const fr_addr *a)
+{
+    char buf[FR_ADDR_STRLEN];
+    put_str(c, fr_addr_format(a, buf));
+}
+
+static void end_row(csv_out *c)
+{
+    if (fputc('\n', c->fp) == EOF)
+        c->failed = 1;
+    c->first = 1;
+}
+
+/* Writes the header row from a comma-separated list. */
+static void header(csv_out *c, const char *cols)
+{
+    if (fputs(cols, c->fp) == EOF || fputc('\n', c->fp) == EOF)
+        c->failed = 1;
+    c->first = 1;
+}
+
+/* Opens name in o. Returns 0, or -1 with errbuf set. */
+static int open_csv(csv_out *c, fr_output *o, const char *name, char *errbuf, size_t errlen)
+{
+    c->fp = fr_output_open(o, name, errbuf, errlen);
+    c->failed = 0;
+    c->first = 1;
+    return c->fp ? 0 : -1;
+}
+
+/* Closes c. Returns FR_OK or FR_ERR_IO with errbuf naming the file. */
+static fr_err close_csv(csv_out *c, const char *name, char *errbuf, size_t errlen)
+{
+    int failed = c->failed || fflush(c->fp) != 0 || ferror(c->fp);
+    int saved = errno;
+    if (fclose(c->fp) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    c->fp = NULL;
+    if (failed) {
+        snprintf(errbuf, errlen, "%s: write failed: %s", name, strerror(saved));
+        return FR_ERR_IO;
+    }
+    return FR_OK;
+}
+
+fr_err fr_write_csv(const fr_report *r, fr_output *o, char *errbuf, size_t errlen)
+{
+    csv_out c;
+    fr_err e;
+
+    if (open_csv(&c, o, "windows.csv", errbuf, errlen))
+        return FR_ERR_IO;
+    header(&c, "window_start,window_end,records,ok_records,accept_records,reject_records,"
+               "nodata_records,skipdata_records,packets,bytes,accept_bytes,reject_bytes,"
+               "interfaces");
+    for (size_t i = 0; i < r->n_windows && !c.failed; i++) {
+        const fr_window_row *w = &r->windows[i];
+        put_time(&c, w->start);
+        put_time(&c, w->end);
+        const uint64_t v[] = {w->records, w->ok_records, w->accept_records, w->reject_records,
+                              w->nodata_records, w->skipdata_records, w->packets, w->bytes,
+                              w->accept_bytes, w->reject_bytes, w->interfaces};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+            put_u64(&c, v[k]);
+        end_row(&c);
+    }
+    if ((e = close_csv(&c, "windows.csv", errbuf, errlen)))
+        return e;
+
+    if (open_csv(&c, o, "interfaces.csv", errbuf, errlen))
+        return FR_ERR_IO;
+    header(&c, "interface_id,account_id,first_start,last_end,records,ok_records,"
+               "nodata_records,skipdata_records,accept_records,reject_records,packets,bytes");
+    for (size_t i = 0; i < r->n_ifaces && !c.failed; i++) {
+        const fr_iface_row *f = &r->ifaces[i];
+        put_str(&c, f->interface_id);
+        put_str(&c, f->account_id);
+        put_time(&c, f->first_start);
+        put_time(&c, f->last_end);
+        const uint64_t v[] = {f->records, f->ok_records, f->nodata_records, f->skipdata_records,
+                              f->accept_records, f->reject_records, f->packets, f->bytes};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+            put_u64(&c, v[k]);
+        end_row(&c);
+    }
+    if ((e = close_csv(&c, "interfaces.csv", errbuf, errlen)))
+        return e;
+
+    if (open_csv(&c, o, "gaps.csv", errbuf, errlen))
+        return FR_ERR_IO;
+    header(&c, "interface_id,kind,gap_start,gap_end,seconds,records");
+    for (size_t i = 0; i < r->n_gaps && !c.failed; i++) {
+        const fr_gap_row *g = &r->gaps[i];
+        put_str(&c, g->interface_id);
+        put_str(&c, g->kind == FR_GAP_NODATA ? "NODATA" : "SKIPDATA");
+        put_time(&c, g->start);
+        put_time(&c, g->end);
+        put_u64(&c, (uint64_t)(g->end - g->start));
+        put_u64(&c, g->records);
+        end_row(&c);
+    }
+    if ((e = close_csv(&c, "gaps.csv", errbuf, errlen)))
+        return e;
+
+    if (open_csv(&c, o, "top_talkers.csv", errbuf, errlen))
+        return FR_ERR_IO;
+    header(&c, "rank,srcaddr,dstaddr,records,packets,bytes");
+    for (size_t i = 0; i < r->n_talkers && !c.failed; i++) {
+        const fr_talker_row *t = &r->talkers[i];
+        put_u64(&c, i + 1);
+        put_addr(&c, &t->src);
+        put_addr(&c, &t->dst);
+        put_u64(&c, t->records);
+        put_u64(&c, t->packets);
+        put_u64(&c, t->bytes);
+        end_row(&c);
+    }
+    if ((e = close_csv(&c, "top_talkers.csv", errbuf, errlen)))
+        return e;
+
+    if (open_csv(&c, o, "top_rejected.csv", errbuf, errlen))
+        return FR_ERR_IO;
+    header(&c, "rank,srcaddr,records,packets,bytes");
+    for (size_t i = 0; i < r->n_rejected && !c.failed; i++) {
+        const fr_rejected_row *t = &r->rejected[i];
+        put_u64(&c, i + 1);
+        put_addr(&c, &t->src);
+        put_u64(&c, t->records);
+        put_u64(&c, t->packets);
+        put_u64(&c, t->bytes);
+        end_row(&c);
+    }
+    if ((e = close_csv(&c, "top_rejected.csv", errbuf, errlen)))
+        return e;
+
+    if (open_csv(&c, o, "top_ports.csv", errbuf, errlen))
+        return FR_ERR_IO;
+    header(&c, "rank,protocol,dstport,records,accept_records,reject_records,packets,bytes");
+    for (size_t i = 0; i < r->n_ports && !c.failed; i++) {
+        const fr_port_row *p = &r->ports[i];
+        put_u64(&c, i + 1);
+        put_u64(&c, p->protocol);
+        put_u64(&c, p->dstport);
+        put_u64(&c, p->records);
+        put_u64(&c, p->accept_records);
+        put_u64(&c, p->reject_records);
+        put_u64(&c, p->packets);
+        put_u64(&c, p->bytes);
+        end_row(&c);
+    }
+    return close_csv(&c, "top_ports.csv", errbuf, errlen);
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/* report_model: allocation and release of the report model, shared formatting. */
+#include "fr_report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+fr_report *fr_report_new(void)
+{
+    return calloc(1, sizeof(fr_report));
+}
+
+void fr_report_free(fr_report *r)
+{
+    if (!r)
+        return;
+    free(r->version);
+    free(r->features);
+    free(r->command_line);
+    for (size_t i = 0; i < r->n_inputs; i++) {
+        fr_input_row *in = &r->inputs[i];
+        free(in->path);
+        free(in->error);
+        for (size_t k = 0; k < in->n_examples; k++)
+            free(in->examples[k].reason);
+        free(in->examples);
+    }
+    free(r->inputs);
+    for (size_t i = 0; i < r->n_unknown_fields; i++)
+        free(r->unknown_fields[i]);
+    free(r->unknown_fields);
+    free(r->windows);
+    for (size_t i = 0; i < r->n_ifaces; i++) {
+        free(r->ifaces[i].interface_id);
+        free(r->ifaces[i].account_id);
+    }
+    free(r->ifaces);
+    free(r->gaps);
+    free(r->talkers);
+    free(r->rejected);
+    free(r->ports);
+    free(r);
+}
+
+char *fr_time_iso(int64_t t, char *buf)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm)) {
+        snprintf(buf, 21, "%s", "invalid-time");
+        return buf;
+    }
+    char tmp[80];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    snprintf(buf, 21, "%.20s", tmp);
+    return buf;
+}
+
+char *fr_hex_sha256(const uint8_t d[32], char *buf)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        buf[2 * i] = hex[d[i] >> 4];
+        buf[2 * i + 1] = hex[d[i] & 15];
+    }
+    buf[64] = '\0';
+    return buf;
+}
+
+int fr_report_sum_inputs(fr_report *r)
+{
+    fr_totals *t = &r->totals;
+    t->files = r->n_inputs;
+    t->files_failed = t->size = t->text_bytes = t->lines = 0;
+    t->excluded = t->untimed = t->malformed = t->tgw_records = 0;
+    t->header_lines = t->blank_lines = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+    for (size_t i = 0; i < r->n_inputs; i++) {
+        const fr_input_row *in = &r->inputs[i];
+        t->files_failed += in->status != FR_INPUT_OK;
+        t->size += in->size;
+        t->text_bytes += in->text_bytes;
+        t->lines += in->lines;
+        t->excluded += in->excluded;
+        t->untimed += in->untimed;
+        t->malformed += in->malformed;
+        t->tgw_records += in->tgw_records;
+        t->header_lines += in->header_lines;
+        t->blank_lines += in->blank_lines;
+        char hex[65];
+        fr_hex_sha256(in->sha256, hex);
+        ok = ok && EVP_DigestUpdate(ctx, hex, 64) == 1 && EVP_DigestUpdate(ctx, "  ", 2) == 1 &&
+             EVP_DigestUpdate(ctx, in->path, strlen(in->path)) == 1 &&
+             EVP_DigestUpdate(ctx, "\n", 1) == 1;
+    }
+    unsigned int len = 0;
+    ok = ok && EVP_DigestFinal_ex(ctx, r->inputs_sha256, &len) == 1;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}

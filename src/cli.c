@@ -180,6 +180,11 @@ static char *quote_args(int argc, char **argv)
         return NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
+        if (i == 0) {
+            /* the program by name, not by the path it was started from */
+            const char *slash = strrchr(a, '/');
+            a = slash ? slash + 1 : a;
+        }
         int plain = *a != '\0';
         for (const char *c = a; *c; c++)
             if (!(isalnum((unsigned char)*c) || strchr("-_./=:,+@%", *c)))

@@ -152,7 +152,10 @@ fr_err fr_fieldmap_parse(fr_fieldmap *m, const char *s, size_t len, char *errbuf
                 return FR_ERR_NOMEM;
             }
         }
-        if (f >= FR_F_RESOURCE_TYPE && f < FR_F_COUNT)
+        /* Transit Gateway fields, known ones and any newer tgw-* name */
+        if ((f >= FR_F_RESOURCE_TYPE && f < FR_F_COUNT) ||
+            (f == FR_F_UNKNOWN && ((nlen > 4 && memcmp(name, "tgw-", 4) == 0) ||
+                                   (nlen > 13 && memcmp(name, "packets-lost-", 13) == 0))))
             m->tgw = 1;
         m->n++;
     }
@@ -248,10 +251,11 @@ static int export_prefix(const char *s, size_t len, size_t *skip)
             return 0;
     }
     size_t i = 19;
-    if (s[i] == '.') {
-        i++;
-        while (i < len && s[i] >= '0' && s[i] <= '9')
-            i++;
+    if (s[i] == '.') { /* milliseconds: exactly three digits */
+        if (len < 25 || !(s[20] >= '0' && s[20] <= '9') || !(s[21] >= '0' && s[21] <= '9') ||
+            !(s[22] >= '0' && s[22] <= '9'))
+            return 0;
+        i = 23;
     }
     if (i + 1 >= len || s[i] != 'Z' || !is_ws(s[i + 1]))
         return 0;

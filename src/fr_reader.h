@@ -55,6 +55,10 @@ uint64_t fr_reader_raw_bytes(const fr_reader *r);
 /* 1 when the text reader found gzip data. */
 int fr_reader_is_gzip(const fr_reader *r);
 
+/* After an error: 1 when all text before it is whole (gzip members complete,
+ * only trailing bytes wrong), 0 when the error cut the text mid-stream. */
+int fr_reader_text_intact(const fr_reader *r);
+
 /* SHA-256 of every raw byte read so far. Returns 1, or 0 if not hashed. */
 int fr_reader_sha256(const fr_reader *r, uint8_t out[32]);
 

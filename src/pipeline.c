@@ -22,6 +22,7 @@ typedef struct block {
     uint64_t seq;
     const fr_fieldmap *map;
     int overlong_first;
+    int cut_tail;       /* the file's text was cut after this block's last line */
     size_t len;
     uint8_t *data;
 } block;
@@ -50,6 +51,7 @@ typedef struct fstate {
     uint8_t *carry;
     size_t carry_len;
     int skipping, eof, started;
+    int text_cut;          /* a read error cut the text mid-line */
     uint8_t *mem;          /* JSON messages as lines, when in document mode */
     size_t mem_len, mem_pos;
 } fstate;
@@ -218,6 +220,7 @@ static size_t file_read(run *R, fstate *fs, uint8_t *buf, size_t cap)
     fr_err e = fr_reader_read(fs->rd, buf, cap, &got);
     if (e != FR_OK) {
         input_fail(R, fs->idx, FR_INPUT_DAMAGED, fr_reader_errmsg(fs->rd));
+        fs->text_cut = !fr_reader_text_intact(fs->rd);
         fs->eof = 1;
         return 0;
     }
@@ -340,6 +343,7 @@ static fr_err read_block(run *R, fstate *fs, block *b)
     b->file = fs->idx;
     b->seq = fs->seq++;
     b->overlong_first = 0;
+    b->cut_tail = 0;
     b->len = 0;
     size_t len = 0;
     if (fs->skipping) {
@@ -376,6 +380,12 @@ static fr_err read_block(run *R, fstate *fs, block *b)
             continue;
         }
         len += n;
+    }
+    if (fs->eof && fs->text_cut && len && b->data[len - 1] != '\n') {
+        /* The damage cut the last line: it is not a record. */
+        while (len && b->data[len - 1] != '\n')
+            len--;
+        fs->text_cut = 2;
     }
     size_t cut = len;
     if (!fs->eof) {
@@ -429,6 +439,8 @@ static fr_err read_block(run *R, fstate *fs, block *b)
     }
     fs->carry_len = len - cut;
     memcpy(fs->carry, b->data + cut, fs->carry_len);
+    if (fs->eof && fs->carry_len == 0 && fs->text_cut == 2)
+        b->cut_tail = 1;
     b->len = cut;
     return FR_OK;
 }
@@ -457,6 +469,16 @@ static void example_add(wfile *wf, uint64_t seq, uint64_t line, const char *reas
     wf->nex = n + 1;
 }
 
+/* Counts a line the reader already judged malformed (too long, cut off). */
+static void malformed_whole_line(worker *w, const block *b, uint64_t line, const char *why)
+{
+    const fr_pipeline_opts *o = w->run->o;
+    w->files[b->file].st.malformed++;
+    example_add(&w->files[b->file], b->seq, line, why);
+    if (o->hook)
+        o->hook(o->hook_ctx, b->file, b->seq, line, FR_LINE_MALFORMED, NULL, b->map, why);
+}
+
 /* Parses and reduces every line of block b. Returns FR_OK or NOMEM. */
 static fr_err process_block(worker *w, const block *b)
 {
@@ -464,14 +486,8 @@ static fr_err process_block(worker *w, const block *b)
     fr_file_stats *st = &wf->st;
     uint64_t line = 0;
     const fr_pipeline_opts *o = w->run->o;
-    if (b->overlong_first) {
-        line++;
-        st->malformed++;
-        example_add(wf, b->seq, line, "line too long");
-        if (o->hook)
-            o->hook(o->hook_ctx, b->file, b->seq, line, FR_LINE_MALFORMED, NULL, b->map,
-                    "line too long");
-    }
+    if (b->overlong_first)
+        malformed_whole_line(w, b, ++line, "line too long");
     const char *p = (const char *)b->data, *end = p + b->len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -500,6 +516,8 @@ static fr_err process_block(worker *w, const block *b)
         }
         p += ll + 1;
     }
+    if (b->cut_tail)
+        malformed_whole_line(w, b, ++line, "incomplete line at the damaged data");
     st->lines += line;
     if (w->nbl == w->capbl) {
         size_t cap = w->capbl ? w->capbl * 2 : 256;
@@ -579,7 +597,7 @@ static void *thread_main(void *arg)
                 fail_locked(w, e, "out of memory");
                 break;
             }
-            if (b->len || b->overlong_first) {
+            if (b->len || b->overlong_first || b->cut_tail) {
                 R->q[(R->qhead + R->qlen) % R->qcap] = b;
                 R->qlen++;
                 pthread_cond_broadcast(&R->cv);

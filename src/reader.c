@@ -22,6 +22,7 @@ struct fr_reader {
     uint64_t offset;     /* bytes delivered */
     fr_reader *inner;    /* the raw reader under a text reader */
     int is_gzip;
+    int intact;          /* the last error left the text whole (see header) */
     EVP_MD_CTX *sha;     /* raw readers only */
     char err[512];
 };
@@ -133,6 +134,7 @@ const char *fr_reader_errmsg(const fr_reader *r) { return r->err; }
 const char *fr_reader_name(const fr_reader *r) { return r->name; }
 uint64_t fr_reader_offset(const fr_reader *r) { return r->offset; }
 int fr_reader_is_gzip(const fr_reader *r) { return r->is_gzip; }
+int fr_reader_text_intact(const fr_reader *r) { return r->intact; }
 
 uint64_t fr_reader_raw_bytes(const fr_reader *r)
 {
@@ -174,6 +176,8 @@ enum { MODE_UNKNOWN, MODE_PLAIN, MODE_GZIP };
 
 typedef struct text_ctx {
     fr_reader *raw;
+    fr_err pending;      /* an error to report after the bytes before it */
+    char pending_msg[512];
     fr_reader *self;
     uint8_t *in;
     size_t in_len, in_pos;
@@ -207,13 +211,33 @@ static fr_err text_fill(text_ctx *c, char *errbuf, size_t errlen)
     return FR_OK;
 }
 
-/* Reports damage at the current uncompressed offset. */
-static fr_err text_damage(text_ctx *c, const char *what, char *errbuf, size_t errlen)
+/* Reports damage found after `out` more bytes were inflated in this call. */
+static fr_err text_damage_at(text_ctx *c, size_t out, const char *what, char *errbuf,
+                             size_t errlen)
 {
     c->failed = 1;
     snprintf(errbuf, errlen, "damaged gzip data at uncompressed offset %llu: %s",
-             (unsigned long long)c->self->offset, what);
+             (unsigned long long)(c->self->offset + out), what);
     return FR_ERR_GZIP;
+}
+
+/* Reports damage at the current uncompressed offset. */
+static fr_err text_damage(text_ctx *c, const char *what, char *errbuf, size_t errlen)
+{
+    return text_damage_at(c, 0, what, errbuf, errlen);
+}
+
+/* Damage found after `out` bytes were inflated in this call: hands those bytes
+ * out now and keeps the error for the next call, so nothing decoded is lost. */
+static fr_err defer_damage(text_ctx *c, size_t out, const char *what, size_t *got,
+                           char *errbuf, size_t errlen)
+{
+    if (out == 0)
+        return text_damage(c, what, errbuf, errlen);
+    c->pending = text_damage_at(c, out, what, c->pending_msg, sizeof c->pending_msg);
+    c->failed = 0;
+    *got = out;
+    return FR_OK;
 }
 
 /* Starts a new member; returns FR_OK. */
@@ -268,6 +292,7 @@ static fr_err gzip_read(text_ctx *c, uint8_t *buf, size_t cap, size_t *got, char
                     c->in_pos = c->in_len;
                     continue;
                 }
+                c->self->intact = 1;
                 return text_damage(c, "trailing data after the last gzip member", errbuf,
                                    errlen);
             }
@@ -287,7 +312,7 @@ static fr_err gzip_read(text_ctx *c, uint8_t *buf, size_t cap, size_t *got, char
             const char *why = rc == ISAL_INCORRECT_CHECKSUM ? "CRC mismatch"
                             : rc == ISAL_INVALID_WRAPPER  ? "bad gzip header"
                                                           : "invalid deflate data";
-            return text_damage(c, why, errbuf, errlen);
+            return defer_damage(c, out, why, got, errbuf, errlen);
         }
         if (s->block_state == ISAL_BLOCK_FINISH)
             c->in_member = 0;
@@ -303,7 +328,8 @@ static fr_err gzip_read(text_ctx *c, uint8_t *buf, size_t cap, size_t *got, char
         if (rc == Z_STREAM_END) {
             c->in_member = 0;
         } else if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT) {
-            return text_damage(c, z->msg ? z->msg : "invalid deflate data", errbuf, errlen);
+            return defer_damage(c, out, z->msg ? z->msg : "invalid deflate data", got, errbuf,
+                                errlen);
         } else if (rc == Z_MEM_ERROR) {
             snprintf(errbuf, errlen, "out of memory");
             return FR_ERR_NOMEM;
@@ -324,6 +350,13 @@ static fr_err text_read(void *vctx, uint8_t *buf, size_t cap, size_t *got, char 
 {
     text_ctx *c = vctx;
     *got = 0;
+    if (c->pending != FR_OK) {
+        fr_err e = c->pending;
+        c->pending = FR_OK;
+        c->failed = 1;
+        snprintf(errbuf, errlen, "%s", c->pending_msg);
+        return e;
+    }
     if (c->failed) {
         snprintf(errbuf, errlen, "read after a previous error");
         return FR_ERR_GZIP;

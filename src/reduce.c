@@ -276,6 +276,9 @@ fr_err fr_agg_add(fr_agg *a, const fr_record *rec, int tgw, fr_file_stats *fs)
 
     int status = rec->status ? rec->status : FR_STATUS_OK;
     int ok = status == FR_STATUS_OK;
+    /* NODATA/SKIPDATA records mark gaps; their action and counters (present
+     * in some synthetic data) are ignored. */
+    int action = ok ? rec->action : FR_ACTION_NONE;
     uint64_t pk = ok ? rec->packets : 0, by = ok ? rec->bytes : 0;
     int64_t widx = window_of(start, a->o.window);
     win_val *w = window_get(a, widx);
@@ -287,10 +290,10 @@ fr_err fr_agg_add(fr_agg *a, const fr_record *rec, int tgw, fr_file_stats *fs)
     w->skipdata += status == FR_STATUS_SKIPDATA;
     w->packets += pk;
     w->bytes += by;
-    if (rec->action == FR_ACTION_ACCEPT) {
+    if (action == FR_ACTION_ACCEPT) {
         w->accept++;
         w->accept_bytes += by;
-    } else if (rec->action == FR_ACTION_REJECT) {
+    } else if (action == FR_ACTION_REJECT) {
         w->reject++;
         w->reject_bytes += by;
     }
@@ -308,8 +311,8 @@ fr_err fr_agg_add(fr_agg *a, const fr_record *rec, int tgw, fr_file_stats *fs)
         iv->ok += ok;
         iv->nodata += status == FR_STATUS_NODATA;
         iv->skipdata += status == FR_STATUS_SKIPDATA;
-        iv->accept += rec->action == FR_ACTION_ACCEPT;
-        iv->reject += rec->action == FR_ACTION_REJECT;
+        iv->accept += action == FR_ACTION_ACCEPT;
+        iv->reject += action == FR_ACTION_REJECT;
         iv->packets += pk;
         iv->bytes += by;
         if ((rec->has & FR_HAS_ACCOUNT) && account_min(iv, rec->account, rec->account_len))
@@ -339,7 +342,7 @@ fr_err fr_agg_add(fr_agg *a, const fr_record *rec, int tgw, fr_file_stats *fs)
         t->packets += pk;
         t->bytes += by;
     }
-    if (rec->action == FR_ACTION_REJECT && (rec->has & FR_HAS_SRCADDR)) {
+    if (action == FR_ACTION_REJECT && (rec->has & FR_HAS_SRCADDR)) {
         src_key k;
         memset(&k, 0, sizeof k);
         k.fam = rec->src.family;
@@ -357,8 +360,8 @@ fr_err fr_agg_add(fr_agg *a, const fr_record *rec, int tgw, fr_file_stats *fs)
         if (!p)
             return FR_ERR_NOMEM;
         p->records++;
-        p->accept += rec->action == FR_ACTION_ACCEPT;
-        p->reject += rec->action == FR_ACTION_REJECT;
+        p->accept += action == FR_ACTION_ACCEPT;
+        p->reject += action == FR_ACTION_REJECT;
         p->packets += pk;
         p->bytes += by;
     }

@@ -30,7 +30,7 @@ static void out(md *m, const char *fmt, ...)
 static void text(md *m, const char *s)
 {
     for (; *s; s++) {
-        if (strchr("\\`*_{}[]<>()#+-.!|~", *s)) {
+        if (strchr("\\`*_[]<>|~", *s)) {
             if (fputc('\\', m->fp) == EOF)
                 m->failed = 1;
         }
@@ -226,17 +226,19 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
                 "|---|---:|---:|---:|---:|---:|\n");
         for (size_t i = 0; i < nb; i++) {
             const fr_window_row *w = &r->windows[idx[i]];
+            char g[32];
             out(&m, "| %s | %s | %s | %s | %s (%s) | %s |\n", fr_time_iso(w->start, a),
                 num(w->records, b), num(w->reject_records, c), num(w->packets, d),
-                num(w->bytes, e), human(w->bytes, f), num(w->interfaces, a));
+                num(w->bytes, e), human(w->bytes, f), num(w->interfaces, g));
         }
         out(&m, "\nEvery window: `windows.csv`.\n");
     }
 
     out(&m, "\n## Gaps\n\n");
-    out(&m, "NODATA: %s gaps, %s seconds in all. SKIPDATA: %s gaps, %s seconds in all.\n",
-        num(t->nodata_gaps, a), num(t->nodata_gap_seconds, b), num(t->skipdata_gaps, c),
-        num(t->skipdata_gap_seconds, d));
+    out(&m, "NODATA: %s %s, %s seconds in all. SKIPDATA: %s %s, %s seconds in all.\n",
+        num(t->nodata_gaps, a), t->nodata_gaps == 1 ? "gap" : "gaps",
+        num(t->nodata_gap_seconds, b), num(t->skipdata_gaps, c),
+        t->skipdata_gaps == 1 ? "gap" : "gaps", num(t->skipdata_gap_seconds, d));
     if (r->n_gaps) {
         out(&m, "\n| interface | kind | start | end | seconds | records |\n"
                 "|---|---|---|---|---:|---:|\n");
@@ -300,8 +302,7 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
     topn_note(&m, &r->ports_info, "top_ports.csv");
 
     char hex[65];
-    out(&m, "\n---\n\nMade by flowreport %s (%s). ", r->version ? r->version : "",
-        r->features ? r->features : "");
+    out(&m, "\n---\n\nMade by flowreport %s. ", r->version ? r->version : "");
     out(&m, "Inputs SHA-256: `%s`.\n\n", fr_hex_sha256(r->inputs_sha256, hex));
     out(&m, "Command: `");
     /* a code span: only backticks need care */

@@ -62,7 +62,9 @@ static int add_path(fr_source_list *l, const char *path, int depth)
     int rc = 0;
     size_t plen = strlen(path);
     while (rc == 0 && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
+        /* hidden files, and the permission probe that CreateExportTask
+         * writes next to exported logs */
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "aws-logs-write-test") == 0)
             continue;
         size_t n = plen + strlen(e->d_name) + 2;
         char *child = malloc(n);

@@ -1,0 +1,23 @@
+# Common preamble of the shell tests: strict mode, C locale, UTC, a scratch
+# directory removed on exit, and helpers. Source it; do not run it.
+set -eu
+export LC_ALL=C TZ=UTC
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${FLOWREPORT:=$top_srcdir/flowreport}"
+: "${PYTHON:=/usr/bin/python3}"
+: "${SHARED_DIR:=$top_srcdir/../shared}"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/fr-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+pass() { echo "PASS: $*"; }
+
+# expect_exit CODE CMD...: runs CMD and fails unless it exits with CODE.
+expect_exit() {
+    want=$1; shift
+    set +e; "$@"; got=$?; set -e
+    [ "$got" -eq "$want" ] || fail "expected exit $want, got $got: $*"
+}
+
+[ -x "$FLOWREPORT" ] || skip "flowreport not built ($FLOWREPORT)"

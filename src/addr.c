@@ -38,12 +38,12 @@ int fr_addr_parse(fr_addr *out, const char *s, size_t len)
     memset(out, 0, sizeof *out);
     if (len == 0)
         return 0;
-    if (memchr(s, ':', len) == NULL) {
-        if (!parse_v4(out->b, s, len))
-            return 0;
+    if (len <= 15 && parse_v4(out->b, s, len)) {
         out->family = 4;
         return 1;
     }
+    if (memchr(s, ':', len) == NULL)
+        return 0;
     char tmp[FR_ADDR_STRLEN];
     if (len >= sizeof tmp)
         return 0;

@@ -3,6 +3,9 @@
 #include "fr_flowlog.h"
 
 #include <jansson.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,13 +223,17 @@ int fr_parse_u64(const char *s, size_t len, uint64_t *v)
     if (len == 0 || len > 20)
         return 0;
     uint64_t x = 0;
-    for (size_t i = 0; i < len; i++) {
+    size_t i = 0, safe = len < 19 ? len : 19; /* 19 digits cannot overflow */
+    for (; i < safe; i++) {
         unsigned d = (unsigned)(unsigned char)s[i] - '0';
         if (d > 9)
             return 0;
-        if (x > (UINT64_MAX - d) / 10)
-            return 0;
         x = x * 10 + d;
+    }
+    for (; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9 || __builtin_mul_overflow(x, 10, &x) || __builtin_add_overflow(x, d, &x))
+            return 0;
     }
     *v = x;
     return 1;
@@ -305,6 +312,69 @@ int fr_unwrap_line(fr_parser *p, const char *line, size_t len, const char **out,
     return 1;
 }
 
+/* Bit i set when s[base + i] is a space or tab, for the 64 bytes from base;
+ * bytes at or past n count as separators. */
+static inline uint64_t sep_mask(const char *s, size_t base, size_t n)
+{
+    uint64_t m = 0;
+    size_t i = 0, avail = n - base;
+#ifdef __SSE2__
+    const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t');
+    for (; i + 16 <= avail && i < 64; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + base + i));
+        __m128i eq = _mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, tab));
+        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(eq) << i;
+    }
+#endif
+    size_t end = avail < 64 ? avail : 64;
+    for (; i < end; i++)
+        if (is_ws(s[base + i]))
+            m |= 1ULL << i;
+    if (avail < 64)
+        m |= ~0ULL << avail;
+    return m;
+}
+
+/* Splits s[0..n) at runs of spaces and tabs into rec->tok/toklen (at most
+ * FR_MAX_FIELDS kept). Returns the number of tokens. */
+static int split_tokens(const char *s, size_t n, fr_record *rec)
+{
+    int cols = 0;
+    size_t base = 0, start = 0;
+    int in_token = 0;
+    while (base < n) {
+        uint64_t m = sep_mask(s, base, n);
+        uint64_t look = in_token ? m : ~m; /* what ends the current state */
+        unsigned off = 0;
+        while (off < 64) {
+            uint64_t rest = look >> off;
+            if (!rest)
+                break;
+            off += (unsigned)__builtin_ctzll(rest);
+            if (in_token) {
+                if (cols < FR_MAX_FIELDS) {
+                    rec->tok[cols] = s + start;
+                    rec->toklen[cols] = (uint32_t)(base + off - start);
+                }
+                cols++;
+            } else {
+                start = base + off;
+            }
+            in_token = !in_token;
+            look = ~look;
+        }
+        base += 64;
+    }
+    if (in_token) { /* n is a multiple of 64: the last token ends at n */
+        if (cols < FR_MAX_FIELDS) {
+            rec->tok[cols] = s + start;
+            rec->toklen[cols] = (uint32_t)(n - start);
+        }
+        cols++;
+    }
+    return cols;
+}
+
 /* Sets the reason and returns FR_LINE_MALFORMED. */
 static fr_line_kind bad(fr_parser *p, const char *what, fr_field f, int col,
                         const fr_fieldmap *map)
@@ -336,22 +406,7 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
         return FR_LINE_MALFORMED;
 
     /* Split into tokens. */
-    int cols = 0;
-    size_t i = 0;
-    while (i < n) {
-        while (i < n && is_ws(s[i]))
-            i++;
-        if (i >= n)
-            break;
-        size_t t = i;
-        while (i < n && !is_ws(s[i]))
-            i++;
-        if (cols < FR_MAX_FIELDS) {
-            rec->tok[cols] = s + t;
-            rec->toklen[cols] = (uint32_t)(i - t);
-        }
-        cols++;
-    }
+    int cols = split_tokens(s, n, rec);
     if (cols != map->n) {
         snprintf(p->reason, sizeof p->reason, "expected %d fields, got %d", map->n, cols);
         return FR_LINE_MALFORMED;

@@ -21,6 +21,7 @@ typedef void (*fr_line_hook)(void *ctx, size_t file, uint64_t seq, uint64_t line
 typedef struct fr_pipeline_opts {
     fr_reduce_opts reduce;
     int threads;                 /* >= 1 */
+    uint64_t max_memory;         /* budget of the top tables, bytes (0: none) */
     const fr_fieldmap *fields;   /* map for files without a header */
     fr_line_hook hook;           /* NULL normally */
     void *hook_ctx;

@@ -11,6 +11,7 @@
 #include "fr_error.h"
 #include "fr_flowlog.h"
 #include "fr_report.h"
+#include "fr_topn.h"
 
 typedef struct fr_reduce_opts {
     int64_t since, until;   /* period [since, until) when set */
@@ -38,16 +39,19 @@ fr_agg *fr_agg_new(const fr_reduce_opts *opts);
 /* Frees a; NULL is fine. */
 void fr_agg_free(fr_agg *a);
 
-/* Folds one valid record parsed with a map whose tgw flag is `tgw`, and
- * counts it in fs. Returns FR_OK or FR_ERR_NOMEM. */
-fr_err fr_agg_add(fr_agg *a, const fr_record *rec, int tgw, fr_file_stats *fs);
+/* Folds one valid record parsed with a map whose tgw flag is `tgw`, counts
+ * it in fs, and hands OK records in the period to the top tables `top`.
+ * Returns FR_OK or FR_ERR_NOMEM. */
+fr_err fr_agg_add(fr_agg *a, fr_topn *top, const fr_record *rec, int tgw, fr_file_stats *fs);
 
-/* Adds everything of src into dst. Returns FR_OK or FR_ERR_NOMEM. */
-fr_err fr_agg_merge(fr_agg *dst, const fr_agg *src);
+/* Adds everything of src into dst (src stays valid; its queued updates are
+ * applied first). Returns FR_OK or FR_ERR_NOMEM. */
+fr_err fr_agg_merge(fr_agg *dst, fr_agg *src);
 
-/* Fills r's period, windows, interfaces, gaps, top tables and record totals.
+/* Fills r's period, windows, interfaces, gaps and record totals (the top
+ * tables come from fr_topn_report).
  * Returns FR_OK, FR_ERR_RANGE (too many windows; errbuf says) or NOMEM. */
-fr_err fr_agg_report(const fr_agg *a, fr_report *r, char *errbuf, size_t errlen);
+fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen);
 
 /* Most windows a report may hold. */
 #define FR_MAX_WINDOWS 1000000

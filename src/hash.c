@@ -23,18 +23,21 @@ uint64_t fr_hash_bytes(const void *key, size_t len)
     while (len >= 8) {
         uint64_t w;
         memcpy(&w, p, 8);
-        h = mix64(h ^ w) + 0x632be59bd9b4e019ULL;
+        h = (h ^ w) * 0x9fb21c651e98df25ULL;
+        h ^= h >> 29;
         p += 8;
         len -= 8;
     }
     uint64_t w = 0;
     memcpy(&w, p, len);
-    return mix64(h ^ w ^ (len << 56));
+    return mix64(h ^ w ^ ((uint64_t)len << 56));
 }
 
 int fr_ktab_init(fr_ktab *t, size_t key_size, size_t val_size)
 {
     memset(t, 0, sizeof *t);
+    if (key_size == 0 || key_size % 8)
+        return -1;
     t->key_size = key_size;
     t->val_size = val_size;
     t->entry_size = (key_size + val_size + 7) & ~(size_t)7;
@@ -50,23 +53,52 @@ void fr_ktab_clear(fr_ktab *t)
     memset(t, 0, sizeof *t);
 }
 
+void fr_ktab_reset(fr_ktab *t)
+{
+    memset(t->slots, 0, t->nslots * sizeof *t->slots);
+    t->count = 0;
+}
+
 size_t fr_ktab_bytes(const fr_ktab *t)
 {
     return t->cap * t->entry_size + t->nslots * sizeof *t->slots;
 }
 
-/* Doubles the slot array and re-inserts every entry. Returns 0 or -1. */
+/* 1 when the two keys of nwords words are equal. */
+static inline int keys_equal(const uint8_t *a, const uint8_t *b, size_t size)
+{
+    for (size_t i = 0; i < size; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
+/* The tag kept in a slot: the hash's high half, which the slot index (low
+ * bits) does not use, so most mismatches are rejected without touching the
+ * entry. */
+static inline uint64_t slot_tag(uint64_t hash)
+{
+    return hash & 0xffffffff00000000ULL;
+}
+
+/* Doubles the slot array; the stored tags and indexes move as they are.
+ * Returns 0 or -1. */
 static int ktab_grow(fr_ktab *t)
 {
     size_t ns = t->nslots * 2;
-    uint32_t *slots = calloc(ns, sizeof *slots);
+    uint64_t *slots = calloc(ns, sizeof *slots);
     if (!slots)
         return -1;
     for (size_t i = 0; i < t->count; i++) {
-        size_t s = fr_hash_bytes(fr_ktab_key(t, i), t->key_size) & (ns - 1);
+        uint64_t h = fr_ktab_hash(t, fr_ktab_key(t, i));
+        size_t s = h & (ns - 1);
         while (slots[s])
             s = (s + 1) & (ns - 1);
-        slots[s] = (uint32_t)(i + 1);
+        slots[s] = slot_tag(h) | (uint64_t)(i + 1);
     }
     free(t->slots);
     t->slots = slots;
@@ -74,15 +106,33 @@ static int ktab_grow(fr_ktab *t)
     return 0;
 }
 
+void fr_ktab_prefetch_entry(const fr_ktab *t, uint64_t hash)
+{
+    size_t mask = t->nslots - 1;
+    uint64_t tag = slot_tag(hash);
+    for (size_t s = hash & mask, n = 0; n < 4; s = (s + 1) & mask, n++) {
+        uint64_t v = t->slots[s];
+        if (!v)
+            return;
+        if ((v & 0xffffffff00000000ULL) == tag) {
+            __builtin_prefetch(t->entries + (size_t)((uint32_t)v - 1) * t->entry_size);
+            return;
+        }
+    }
+}
+
 void *fr_ktab_find(const fr_ktab *t, const void *key, uint64_t hash)
 {
     size_t mask = t->nslots - 1;
+    uint64_t tag = slot_tag(hash);
     for (size_t s = hash & mask;; s = (s + 1) & mask) {
-        uint32_t idx = t->slots[s];
-        if (!idx)
+        uint64_t v = t->slots[s];
+        if (!v)
             return NULL;
-        uint8_t *e = t->entries + (size_t)(idx - 1) * t->entry_size;
-        if (memcmp(e, key, t->key_size) == 0)
+        if ((v & 0xffffffff00000000ULL) != tag)
+            continue;
+        uint8_t *e = t->entries + (size_t)((uint32_t)v - 1) * t->entry_size;
+        if (keys_equal(e, key, t->key_size))
             return e + t->key_size;
     }
 }
@@ -90,13 +140,16 @@ void *fr_ktab_find(const fr_ktab *t, const void *key, uint64_t hash)
 void *fr_ktab_upsert(fr_ktab *t, const void *key, uint64_t hash, int *created)
 {
     size_t mask = t->nslots - 1;
+    uint64_t tag = slot_tag(hash);
     size_t s = hash & mask;
     for (;; s = (s + 1) & mask) {
-        uint32_t idx = t->slots[s];
-        if (!idx)
+        uint64_t v = t->slots[s];
+        if (!v)
             break;
-        uint8_t *e = t->entries + (size_t)(idx - 1) * t->entry_size;
-        if (memcmp(e, key, t->key_size) == 0) {
+        if ((v & 0xffffffff00000000ULL) != tag)
+            continue;
+        uint8_t *e = t->entries + (size_t)((uint32_t)v - 1) * t->entry_size;
+        if (keys_equal(e, key, t->key_size)) {
             *created = 0;
             return e + t->key_size;
         }
@@ -109,7 +162,7 @@ void *fr_ktab_upsert(fr_ktab *t, const void *key, uint64_t hash, int *created)
         t->entries = n;
         t->cap = cap;
     }
-    if ((t->count + 1) * 4 > t->nslots * 3) {
+    if ((t->count + 1) * 10 > t->nslots * 7) {
         if (ktab_grow(t) != 0)
             return NULL;
         mask = t->nslots - 1;
@@ -119,7 +172,7 @@ void *fr_ktab_upsert(fr_ktab *t, const void *key, uint64_t hash, int *created)
     uint8_t *e = t->entries + t->count * t->entry_size;
     memset(e, 0, t->entry_size);
     memcpy(e, key, t->key_size);
-    t->slots[s] = (uint32_t)(++t->count);
+    t->slots[s] = tag | (uint64_t)(++t->count);
     *created = 1;
     return e + t->key_size;
 }

@@ -102,6 +102,7 @@ int main(int argc, char **argv)
         .reduce = {opts.since, opts.until, opts.since_set, opts.until_set, opts.window,
                    opts.top_n},
         .threads = opts.threads,
+        .max_memory = opts.max_memory,
         .fields = &opts.fields,
     };
     if (opts.verbose)

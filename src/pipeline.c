@@ -11,7 +11,7 @@
 #include "fr_hash.h"
 #include "fr_reader.h"
 
-#define BLOCK_TARGET (1u << 20)
+#define BLOCK_TARGET (512u << 10)
 #define BLOCK_CAP (BLOCK_TARGET + FR_MAX_LINE + 1)
 /* Largest JSON document read whole (filter-log-events output). */
 #define JSON_DOC_MAX ((size_t)1 << 30)
@@ -63,6 +63,7 @@ typedef struct worker {
     pthread_t th;
     int started;
     fr_agg *agg;
+    fr_topn *top;      /* local top tables, moved to run.top when large */
     wfile *files;
     blines *bl;
     size_t nbl, capbl;
@@ -86,6 +87,9 @@ struct run {
     int T;
     int abort;
     const fr_fieldmap *default_map;
+    fr_topn *top;              /* the shared top tables */
+    pthread_mutex_t top_mu;
+    size_t flush_keys;         /* local top-table size that triggers a move */
     fr_fieldmap **maps;
     size_t nmaps;
     fr_strtab unknown;
@@ -479,6 +483,15 @@ static void malformed_whole_line(worker *w, const block *b, uint64_t line, const
         o->hook(o->hook_ctx, b->file, b->seq, line, FR_LINE_MALFORMED, NULL, b->map, why);
 }
 
+/* Moves the worker's top tables into the shared ones. Returns FR_OK or NOMEM. */
+static fr_err move_top(worker *w)
+{
+    pthread_mutex_lock(&w->run->top_mu);
+    fr_err e = fr_topn_move(w->run->top, w->top);
+    pthread_mutex_unlock(&w->run->top_mu);
+    return e;
+}
+
 /* Parses and reduces every line of block b. Returns FR_OK or NOMEM. */
 static fr_err process_block(worker *w, const block *b)
 {
@@ -500,7 +513,7 @@ static fr_err process_block(worker *w, const block *b)
         switch (kind) {
         case FR_LINE_RECORD:
             st->records++;
-            if (fr_agg_add(w->agg, &w->rec, b->map->tgw, st) != FR_OK)
+            if (fr_agg_add(w->agg, w->top, &w->rec, b->map->tgw, st) != FR_OK)
                 return FR_ERR_NOMEM;
             break;
         case FR_LINE_BLANK:
@@ -528,6 +541,8 @@ static fr_err process_block(worker *w, const block *b)
         w->capbl = cap;
     }
     w->bl[w->nbl++] = (blines){b->file, b->seq, line};
+    if (fr_topn_keys(w->top) >= w->run->flush_keys)
+        return move_top(w);
     return FR_OK;
 }
 
@@ -620,6 +635,11 @@ static void *thread_main(void *arg)
     if (w->mine) {
         file_close(R, w->mine);
         w->mine = NULL;
+    }
+    if (w->err == FR_OK && move_top(w) != FR_OK) {
+        pthread_mutex_lock(&R->mu);
+        fail_locked(w, FR_ERR_NOMEM, "out of memory");
+        pthread_mutex_unlock(&R->mu);
     }
     return NULL;
 }
@@ -749,15 +769,32 @@ fr_err fr_pipeline_run(const fr_pipeline_opts *o, const fr_source_list *src, fr_
         pthread_mutex_destroy(&R.mu);
         goto fail;
     }
+    if (pthread_mutex_init(&R.top_mu, NULL) != 0) {
+        pthread_cond_destroy(&R.cv);
+        pthread_mutex_destroy(&R.mu);
+        goto fail;
+    }
     mu_ok = 1;
+    /* The budget is shared by three tables; workers keep small local ones. */
+    size_t max_keys = o->max_memory ? (size_t)(o->max_memory / 3 / FR_TOPN_BYTES_PER_KEY) : 0;
+    if (o->max_memory && max_keys < 1024)
+        max_keys = 1024;
+    R.flush_keys = max_keys ? max_keys / (4 * (size_t)T) : 16384;
+    if (R.flush_keys > 16384)
+        R.flush_keys = 16384;
+    if (R.flush_keys < 256)
+        R.flush_keys = 256;
+    if (!(R.top = fr_topn_new(max_keys)))
+        goto fail;
     if (!(R.default_map = map_store(&R, o->fields)))
         goto fail;
     for (int t = 0; t < T; t++) {
         ws[t].run = &R;
         fr_parser_init(&ws[t].parser);
         ws[t].agg = fr_agg_new(&o->reduce);
+        ws[t].top = fr_topn_new(0);
         ws[t].files = calloc(src->n ? src->n : 1, sizeof *ws[t].files);
-        if (!ws[t].agg || !ws[t].files)
+        if (!ws[t].agg || !ws[t].top || !ws[t].files)
             goto fail;
     }
     int started = 0;
@@ -799,6 +836,8 @@ fr_err fr_pipeline_run(const fr_pipeline_opts *o, const fr_source_list *src, fr_
     err = fr_agg_report(ws[0].agg, r, errbuf, errlen);
     if (err != FR_OK)
         goto fail;
+    if (fr_topn_report(R.top, o->reduce.top_n, r) != FR_OK)
+        goto nomem;
     if (R.unknown.count) {
         r->unknown_fields = calloc(R.unknown.count, sizeof *r->unknown_fields);
         if (!r->unknown_fields)
@@ -822,6 +861,7 @@ cleanup:
     if (ws) {
         for (int t = 0; t < T; t++) {
             fr_agg_free(ws[t].agg);
+            fr_topn_free(ws[t].top);
             free(ws[t].files);
             free(ws[t].bl);
             fr_parser_clear(&ws[t].parser);
@@ -846,9 +886,11 @@ cleanup:
     }
     free(R.maps);
     fr_strtab_clear(&R.unknown);
+    fr_topn_free(R.top);
     if (mu_ok) {
         pthread_cond_destroy(&R.cv);
         pthread_mutex_destroy(&R.mu);
+        pthread_mutex_destroy(&R.top_mu);
     }
     return err;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fr_hash.h"
+#include "fr_topn.h"
 
 typedef struct win_val {
     uint64_t records, ok, accept, reject, nodata, skipdata;
@@ -27,25 +28,10 @@ typedef struct iface_val {
     uint64_t records, ok, nodata, skipdata, accept, reject, packets, bytes;
     int64_t first_start, last_end;
     char *account;   /* smallest account-id seen, or NULL */
+    size_t account_len;
     int64_t last_widx;
     ivlist gaps[2];
 } iface_val;
-
-typedef struct talker_key {
-    uint8_t sfam, dfam, s[16], d[16];
-} talker_key;
-typedef struct src_key {
-    uint8_t fam, s[16];
-} src_key;
-typedef struct port_key {
-    uint8_t proto, hi, lo;
-} port_key;
-typedef struct tally {
-    uint64_t records, packets, bytes;
-} tally;
-typedef struct port_val {
-    uint64_t records, accept, reject, packets, bytes;
-} port_val;
 
 struct fr_agg {
     fr_reduce_opts o;
@@ -56,7 +42,6 @@ struct fr_agg {
     iface_val *ifaces; /* parallel to iface_names */
     size_t ifaces_cap;
     fr_ktab pairs;     /* (iface << 32 | window) -> nothing */
-    fr_ktab talkers, rejected, ports;
     /* one-entry cache of the last window */
     int64_t cache_widx;
     win_val *cache_win;
@@ -90,10 +75,7 @@ fr_agg *fr_agg_new(const fr_reduce_opts *opts)
     a->cache_widx = -1;
     if (fr_ktab_init(&a->windows, sizeof(int64_t), sizeof(win_val)) ||
         fr_strtab_init(&a->iface_names) ||
-        fr_ktab_init(&a->pairs, sizeof(uint64_t), 0) ||
-        fr_ktab_init(&a->talkers, sizeof(talker_key), sizeof(tally)) ||
-        fr_ktab_init(&a->rejected, sizeof(src_key), sizeof(tally)) ||
-        fr_ktab_init(&a->ports, sizeof(port_key), sizeof(port_val))) {
+        fr_ktab_init(&a->pairs, sizeof(uint64_t), 0)) {
         fr_agg_free(a);
         return NULL;
     }
@@ -113,9 +95,6 @@ void fr_agg_free(fr_agg *a)
     fr_strtab_clear(&a->iface_names);
     fr_ktab_clear(&a->windows);
     fr_ktab_clear(&a->pairs);
-    fr_ktab_clear(&a->talkers);
-    fr_ktab_clear(&a->rejected);
-    fr_ktab_clear(&a->ports);
     free(a);
 }
 
@@ -204,7 +183,9 @@ static iface_val *iface_get(fr_agg *a, const char *name, size_t len, long *idx_o
 static int account_min(iface_val *iv, const char *acc, size_t len)
 {
     if (iv->account) {
-        size_t have = strlen(iv->account);
+        size_t have = iv->account_len;
+        if (have == len && memcmp(acc, iv->account, len) == 0)
+            return 0; /* the usual case: the same account again */
         size_t n = have < len ? have : len;
         int c = memcmp(acc, iv->account, n);
         if (c > 0 || (c == 0 && len >= have))
@@ -215,6 +196,7 @@ static int account_min(iface_val *iv, const char *acc, size_t len)
         return -1;
     free(iv->account);
     iv->account = copy;
+    iv->account_len = len;
     return 0;
 }
 
@@ -231,23 +213,13 @@ static win_val *window_get(fr_agg *a, int64_t widx)
     if (widx == a->cache_widx && a->cache_win)
         return a->cache_win;
     int created;
-    win_val *w = fr_ktab_upsert(&a->windows, &widx, fr_hash_bytes(&widx, 8), &created);
+    win_val *w = fr_ktab_upsert(&a->windows, &widx, fr_ktab_hash(&a->windows, &widx), &created);
     a->cache_widx = widx;
     a->cache_win = w;
     return w;
 }
 
-/* Fills a talker key. */
-static void talker_key_set(talker_key *k, const fr_addr *s, const fr_addr *d)
-{
-    memset(k, 0, sizeof *k);
-    k->sfam = s->family;
-    k->dfam = d->family;
-    memcpy(k->s, s->b, 16);
-    memcpy(k->d, d->b, 16);
-}
-
-fr_err fr_agg_add(fr_agg *a, const fr_record *rec, int tgw, fr_file_stats *fs)
+fr_err fr_agg_add(fr_agg *a, fr_topn *top, const fr_record *rec, int tgw, fr_file_stats *fs)
 {
     if (tgw) {
         fs->tgw_records++;
@@ -320,7 +292,7 @@ fr_err fr_agg_add(fr_agg *a, const fr_record *rec, int tgw, fr_file_stats *fs)
         if (iv->last_widx != widx) {
             uint64_t key = ((uint64_t)idx << 32) | (uint32_t)widx;
             int created;
-            if (!fr_ktab_upsert(&a->pairs, &key, fr_hash_bytes(&key, 8), &created))
+            if (!fr_ktab_upsert(&a->pairs, &key, fr_ktab_hash(&a->pairs, &key), &created))
                 return FR_ERR_NOMEM;
             iv->last_widx = widx;
         }
@@ -329,43 +301,7 @@ fr_err fr_agg_add(fr_agg *a, const fr_record *rec, int tgw, fr_file_stats *fs)
                 return FR_ERR_NOMEM;
         }
     }
-    if (!ok)
-        return FR_OK;
-    int created;
-    if ((rec->has & (FR_HAS_SRCADDR | FR_HAS_DSTADDR)) == (FR_HAS_SRCADDR | FR_HAS_DSTADDR)) {
-        talker_key k;
-        talker_key_set(&k, &rec->src, &rec->dst);
-        tally *t = fr_ktab_upsert(&a->talkers, &k, fr_hash_bytes(&k, sizeof k), &created);
-        if (!t)
-            return FR_ERR_NOMEM;
-        t->records++;
-        t->packets += pk;
-        t->bytes += by;
-    }
-    if (action == FR_ACTION_REJECT && (rec->has & FR_HAS_SRCADDR)) {
-        src_key k;
-        memset(&k, 0, sizeof k);
-        k.fam = rec->src.family;
-        memcpy(k.s, rec->src.b, 16);
-        tally *t = fr_ktab_upsert(&a->rejected, &k, fr_hash_bytes(&k, sizeof k), &created);
-        if (!t)
-            return FR_ERR_NOMEM;
-        t->records++;
-        t->packets += pk;
-        t->bytes += by;
-    }
-    if ((rec->has & (FR_HAS_PROTOCOL | FR_HAS_DSTPORT)) == (FR_HAS_PROTOCOL | FR_HAS_DSTPORT)) {
-        port_key k = {rec->protocol, (uint8_t)(rec->dstport >> 8), (uint8_t)rec->dstport};
-        port_val *p = fr_ktab_upsert(&a->ports, &k, fr_hash_bytes(&k, sizeof k), &created);
-        if (!p)
-            return FR_ERR_NOMEM;
-        p->records++;
-        p->accept += action == FR_ACTION_ACCEPT;
-        p->reject += action == FR_ACTION_REJECT;
-        p->packets += pk;
-        p->bytes += by;
-    }
-    return FR_OK;
+    return ok ? fr_topn_add(top, rec, action, pk, by) : FR_OK;
 }
 
 /* Adds n counters of src into dst. */
@@ -381,7 +317,7 @@ static fr_err merge_counters(fr_ktab *dst, const fr_ktab *src)
     for (size_t i = 0; i < src->count; i++) {
         const void *k = fr_ktab_key(src, i);
         int created;
-        uint64_t *v = fr_ktab_upsert(dst, k, fr_hash_bytes(k, src->key_size), &created);
+        uint64_t *v = fr_ktab_upsert(dst, k, fr_ktab_hash(src, k), &created);
         if (!v)
             return FR_ERR_NOMEM;
         add_u64s(v, fr_ktab_val(src, i), src->val_size / sizeof(uint64_t));
@@ -389,8 +325,9 @@ static fr_err merge_counters(fr_ktab *dst, const fr_ktab *src)
     return FR_OK;
 }
 
-fr_err fr_agg_merge(fr_agg *dst, const fr_agg *src)
+fr_err fr_agg_merge(fr_agg *dst, fr_agg *src)
 {
+
     if (src->has_time) {
         if (!dst->has_time || src->min_start < dst->min_start)
             dst->min_start = src->min_start;
@@ -400,8 +337,7 @@ fr_err fr_agg_merge(fr_agg *dst, const fr_agg *src)
     }
     dst->cache_win = NULL;
     dst->cache_widx = -1;
-    if (merge_counters(&dst->windows, &src->windows) || merge_counters(&dst->talkers, &src->talkers) ||
-        merge_counters(&dst->rejected, &src->rejected) || merge_counters(&dst->ports, &src->ports))
+    if (merge_counters(&dst->windows, &src->windows))
         return FR_ERR_NOMEM;
     /* interfaces: map src indexes to dst indexes */
     long *map = malloc((src->iface_names.count + 1) * sizeof *map);
@@ -428,7 +364,7 @@ fr_err fr_agg_merge(fr_agg *dst, const fr_agg *src)
         d->packets += s->packets;
         d->bytes += s->bytes;
         d->last_widx = -1;
-        if (s->account && account_min(d, s->account, strlen(s->account)))
+        if (s->account && account_min(d, s->account, s->account_len))
             goto done;
         for (int g = 0; g < 2; g++)
             for (size_t k = 0; k < s->gaps[g].n; k++) {
@@ -442,7 +378,7 @@ fr_err fr_agg_merge(fr_agg *dst, const fr_agg *src)
         memcpy(&key, fr_ktab_key(&src->pairs, i), 8);
         key = ((uint64_t)map[key >> 32] << 32) | (key & 0xffffffffu);
         int created;
-        if (!fr_ktab_upsert(&dst->pairs, &key, fr_hash_bytes(&key, 8), &created))
+        if (!fr_ktab_upsert(&dst->pairs, &key, fr_ktab_hash(&dst->pairs, &key), &created))
             goto done;
     }
     err = FR_OK;
@@ -470,55 +406,7 @@ static int cmp_gap(const void *pa, const void *pb)
     return (int)a->kind - (int)b->kind;
 }
 
-static int cmp_u64_desc(uint64_t a, uint64_t b)
-{
-    return a > b ? -1 : a < b ? 1 : 0;
-}
-
-static int cmp_talker(const void *pa, const void *pb)
-{
-    const fr_talker_row *a = pa, *b = pb;
-    int c = cmp_u64_desc(a->bytes, b->bytes);
-    if (c)
-        return c;
-    c = fr_addr_cmp(&a->src, &b->src);
-    return c ? c : fr_addr_cmp(&a->dst, &b->dst);
-}
-
-static int cmp_rejected(const void *pa, const void *pb)
-{
-    const fr_rejected_row *a = pa, *b = pb;
-    int c = cmp_u64_desc(a->records, b->records);
-    return c ? c : fr_addr_cmp(&a->src, &b->src);
-}
-
-static int cmp_port(const void *pa, const void *pb)
-{
-    const fr_port_row *a = pa, *b = pb;
-    int c = cmp_u64_desc(a->bytes, b->bytes);
-    if (c)
-        return c;
-    if (a->protocol != b->protocol)
-        return a->protocol < b->protocol ? -1 : 1;
-    return a->dstport < b->dstport ? -1 : a->dstport > b->dstport;
-}
-
-/* Sets an address from a family and 16 bytes. */
-static void addr_set(fr_addr *a, uint8_t fam, const uint8_t b[16])
-{
-    a->family = fam;
-    memcpy(a->b, b, 16);
-}
-
-/* Sorts n rows with cmp and keeps the first top_n. Returns rows kept. */
-static size_t rank_rows(void *rows, size_t n, size_t size, int (*cmp)(const void *, const void *),
-                        unsigned top_n)
-{
-    qsort(rows, n, size, cmp);
-    return n < top_n ? n : top_n;
-}
-
-fr_err fr_agg_report(const fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
+fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
 {
     int64_t W = a->o.window;
     r->window = W;
@@ -567,7 +455,7 @@ fr_err fr_agg_report(const fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
             row->start = (w0 + k) * W;
             row->end = row->start + W;
             int64_t widx = w0 + k;
-            const win_val *v = fr_ktab_find(&a->windows, &widx, fr_hash_bytes(&widx, 8));
+            const win_val *v = fr_ktab_find(&a->windows, &widx, fr_ktab_hash(&a->windows, &widx));
             if (!v)
                 continue;
             row->records = v->records;
@@ -644,7 +532,7 @@ fr_err fr_agg_report(const fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
     for (size_t i = 0; i < r->n_ifaces; i++) {
         fr_iface_row *row = &r->ifaces[i];
         int created;
-        long idx = fr_strtab_intern((fr_strtab *)&a->iface_names, row->interface_id,
+        long idx = fr_strtab_intern(&a->iface_names, row->interface_id,
                                     strlen(row->interface_id), &created);
         const iface_val *v = &a->ifaces[idx];
         for (int g = 0; g < 2; g++)
@@ -666,55 +554,5 @@ fr_err fr_agg_report(const fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
     }
     qsort(r->gaps, r->n_gaps, sizeof *r->gaps, cmp_gap);
 
-    /* top tables */
-    size_t n = a->talkers.count;
-    r->talkers = calloc(n ? n : 1, sizeof *r->talkers);
-    if (!r->talkers)
-        return FR_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        const talker_key *k = fr_ktab_key(&a->talkers, i);
-        const tally *v = fr_ktab_val(&a->talkers, i);
-        addr_set(&r->talkers[i].src, k->sfam, k->s);
-        addr_set(&r->talkers[i].dst, k->dfam, k->d);
-        r->talkers[i].records = v->records;
-        r->talkers[i].packets = v->packets;
-        r->talkers[i].bytes = v->bytes;
-    }
-    r->talkers_info.distinct_keys = n;
-    r->n_talkers = rank_rows(r->talkers, n, sizeof *r->talkers, cmp_talker, a->o.top_n);
-
-    n = a->rejected.count;
-    r->rejected = calloc(n ? n : 1, sizeof *r->rejected);
-    if (!r->rejected)
-        return FR_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        const src_key *k = fr_ktab_key(&a->rejected, i);
-        const tally *v = fr_ktab_val(&a->rejected, i);
-        addr_set(&r->rejected[i].src, k->fam, k->s);
-        r->rejected[i].records = v->records;
-        r->rejected[i].packets = v->packets;
-        r->rejected[i].bytes = v->bytes;
-    }
-    r->rejected_info.distinct_keys = n;
-    r->n_rejected = rank_rows(r->rejected, n, sizeof *r->rejected, cmp_rejected, a->o.top_n);
-
-    n = a->ports.count;
-    r->ports = calloc(n ? n : 1, sizeof *r->ports);
-    if (!r->ports)
-        return FR_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        const port_key *k = fr_ktab_key(&a->ports, i);
-        const port_val *v = fr_ktab_val(&a->ports, i);
-        fr_port_row *p = &r->ports[i];
-        p->protocol = k->proto;
-        p->dstport = (uint16_t)(k->hi << 8 | k->lo);
-        p->records = v->records;
-        p->accept_records = v->accept;
-        p->reject_records = v->reject;
-        p->packets = v->packets;
-        p->bytes = v->bytes;
-    }
-    r->ports_info.distinct_keys = n;
-    r->n_ports = rank_rows(r->ports, n, sizeof *r->ports, cmp_port, a->o.top_n);
     return FR_OK;
 }

@@ -125,12 +125,13 @@ static void topn_note(md *m, const fr_topn_info *info, const char *csv)
 {
     char a[32];
     if (info->approximate)
-        out(m, "\nApproximate: the distinct keys did not fit in `--max-memory`; each "
-               "counter may be high by at most %s. ",
+        out(m, "\nApproximate: the distinct keys did not fit in `--max-memory`, so the "
+               "smallest were dropped along the way. The ranking counter of each row may be "
+               "low by at most %s (never high); the other counters are lower bounds. ",
             num(info->error_bound, a));
     else
-        out(m, "\nExact, from %s distinct keys. ", num(info->distinct_keys, a));
-    out(m, "Full table: `%s`.\n", csv);
+        out(m, "\nExact, over %s distinct keys. ", num(info->distinct_keys, a));
+    out(m, "CSV: `%s`.\n", csv);
 }
 
 fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen)

@@ -249,20 +249,21 @@ static void test_parse_custom(void)
 static void test_hash(void)
 {
     fr_ktab t;
+    CHECK(fr_ktab_init(&t, 12, 8) == -1);
     CHECK(fr_ktab_init(&t, 8, 8) == 0);
     for (uint64_t i = 0; i < 10000; i++) {
         int c;
-        uint64_t *v = fr_ktab_upsert(&t, &i, fr_hash_bytes(&i, 8), &c);
+        uint64_t *v = fr_ktab_upsert(&t, &i, fr_ktab_hash(&t, &i), &c);
         CHECK(v && c);
         *v = i * 3;
     }
     int ok = t.count == 10000;
     for (uint64_t i = 0; i < 10000; i++) {
-        uint64_t *v = fr_ktab_find(&t, &i, fr_hash_bytes(&i, 8));
+        uint64_t *v = fr_ktab_find(&t, &i, fr_ktab_hash(&t, &i));
         ok &= v && *v == i * 3;
     }
     uint64_t missing = 12345678;
-    CHECK(ok && !fr_ktab_find(&t, &missing, fr_hash_bytes(&missing, 8)));
+    CHECK(ok && !fr_ktab_find(&t, &missing, fr_ktab_hash(&t, &missing)));
     fr_ktab_clear(&t);
     fr_strtab s;
     CHECK(fr_strtab_init(&s) == 0);

@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: MIT */
+/* topn: top talkers, rejected sources and ports; prefetching updates, merges,
+ * pruning past the memory budget and the final top-N selection. */
+#include "fr_topn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fr_hash.h"
+
+/* Table keys are whole words, zero-padded (see fr_ktab). */
+typedef struct talker_key {
+    uint8_t s[16], d[16];
+    uint8_t sfam, dfam, pad[6];
+} talker_key;
+typedef struct src_key {
+    uint8_t s[16];
+    uint8_t fam, pad[7];
+} src_key;
+typedef struct port_key {
+    uint8_t proto, hi, lo, pad[5];
+} port_key;
+
+enum { T_TALKERS, T_REJECTED, T_PORTS, T_COUNT };
+
+/* Updates wait in a short queue so that their memory can be fetched ahead:
+ * the slot when queued, the entry halfway through. With hundreds of
+ * thousands of keys, cache misses dominate otherwise. */
+#define PIPE_LEN 16
+typedef struct pend {
+    uint64_t hash;
+    uint64_t v[5];
+    uint8_t key[sizeof(talker_key)];
+} pend;
+
+typedef struct table {
+    fr_ktab t;
+    size_t nv;        /* counters per value */
+    size_t rank;      /* index of the ranking counter */
+    uint64_t error;   /* sum of pruning thresholds */
+    int pruned;
+    unsigned head, n;
+    pend ring[PIPE_LEN];
+} table;
+
+struct fr_topn {
+    size_t max_keys;
+    table tab[T_COUNT];
+};
+
+fr_topn *fr_topn_new(size_t max_keys)
+{
+    fr_topn *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->max_keys = max_keys;
+    static const size_t ksize[T_COUNT] = {sizeof(talker_key), sizeof(src_key), sizeof(port_key)};
+    static const size_t nv[T_COUNT] = {3, 3, 5};
+    static const size_t rank[T_COUNT] = {2, 0, 4}; /* bytes, records, bytes */
+    for (int i = 0; i < T_COUNT; i++) {
+        t->tab[i].nv = nv[i];
+        t->tab[i].rank = rank[i];
+        if (fr_ktab_init(&t->tab[i].t, ksize[i], nv[i] * sizeof(uint64_t))) {
+            fr_topn_free(t);
+            return NULL;
+        }
+    }
+    return t;
+}
+
+void fr_topn_free(fr_topn *t)
+{
+    if (!t)
+        return;
+    for (int i = 0; i < T_COUNT; i++)
+        fr_ktab_clear(&t->tab[i].t);
+    free(t);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Halves tab: drops every entry whose ranking counter is at most the median
+ * and adds that median to the error bound (a dropped key that comes back
+ * restarts from zero, so its count can be low by at most the sum of the
+ * thresholds). Returns FR_OK or FR_ERR_NOMEM. */
+static fr_err prune(table *tab)
+{
+    fr_ktab *k = &tab->t;
+    size_t n = k->count;
+    uint64_t *vals = malloc((n ? n : 1) * sizeof *vals);
+    if (!vals)
+        return FR_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        vals[i] = ((const uint64_t *)fr_ktab_val(k, i))[tab->rank];
+    qsort(vals, n, sizeof *vals, u64_cmp);
+    uint64_t theta = vals[n / 2];
+    free(vals);
+    fr_ktab fresh;
+    if (fr_ktab_init(&fresh, k->key_size, k->val_size))
+        return FR_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t *v = fr_ktab_val(k, i);
+        if (v[tab->rank] <= theta)
+            continue;
+        const void *key = fr_ktab_key(k, i);
+        int created;
+        uint64_t *d = fr_ktab_upsert(&fresh, key, fr_ktab_hash(&fresh, key), &created);
+        if (!d) {
+            fr_ktab_clear(&fresh);
+            return FR_ERR_NOMEM;
+        }
+        memcpy(d, v, k->val_size);
+    }
+    fr_ktab_clear(k);
+    *k = fresh;
+    tab->error += theta;
+    tab->pruned = 1;
+    return FR_OK;
+}
+
+/* Applies the oldest queued update. Returns FR_OK or FR_ERR_NOMEM. */
+static fr_err apply_oldest(fr_topn *t, table *tab)
+{
+    pend *e = &tab->ring[tab->head];
+    int created;
+    uint64_t *v = fr_ktab_upsert(&tab->t, e->key, e->hash, &created);
+    if (!v)
+        return FR_ERR_NOMEM;
+    for (size_t i = 0; i < tab->nv; i++)
+        v[i] += e->v[i];
+    tab->head = (tab->head + 1) % PIPE_LEN;
+    tab->n--;
+    if (created && t->max_keys && tab->t.count > t->max_keys)
+        return prune(tab);
+    return FR_OK;
+}
+
+/* Queues an update of key by the counters v. */
+static fr_err push(fr_topn *t, table *tab, const void *key, const uint64_t *v)
+{
+    if (tab->n == PIPE_LEN && apply_oldest(t, tab) != FR_OK)
+        return FR_ERR_NOMEM;
+    pend *e = &tab->ring[(tab->head + tab->n) % PIPE_LEN];
+    memcpy(e->key, key, tab->t.key_size);
+    e->hash = fr_ktab_hash(&tab->t, key);
+    memcpy(e->v, v, tab->nv * sizeof *v);
+    tab->n++;
+    fr_ktab_prefetch_slot(&tab->t, e->hash);
+    if (tab->n > PIPE_LEN / 2)
+        fr_ktab_prefetch_entry(&tab->t,
+                               tab->ring[(tab->head + tab->n - 1 - PIPE_LEN / 2) % PIPE_LEN].hash);
+    return FR_OK;
+}
+
+/* Applies every queued update of every table. */
+static fr_err flush(fr_topn *t)
+{
+    for (int i = 0; i < T_COUNT; i++)
+        while (t->tab[i].n)
+            if (apply_oldest(t, &t->tab[i]) != FR_OK)
+                return FR_ERR_NOMEM;
+    return FR_OK;
+}
+
+fr_err fr_topn_add(fr_topn *t, const fr_record *rec, int action, uint64_t pk, uint64_t by)
+{
+    if ((rec->has & (FR_HAS_SRCADDR | FR_HAS_DSTADDR)) == (FR_HAS_SRCADDR | FR_HAS_DSTADDR)) {
+        talker_key k;
+        memset(&k, 0, sizeof k);
+        memcpy(k.s, rec->src.b, 16);
+        memcpy(k.d, rec->dst.b, 16);
+        k.sfam = rec->src.family;
+        k.dfam = rec->dst.family;
+        const uint64_t v[3] = {1, pk, by};
+        if (push(t, &t->tab[T_TALKERS], &k, v))
+            return FR_ERR_NOMEM;
+    }
+    if (action == FR_ACTION_REJECT && (rec->has & FR_HAS_SRCADDR)) {
+        src_key k;
+        memset(&k, 0, sizeof k);
+        memcpy(k.s, rec->src.b, 16);
+        k.fam = rec->src.family;
+        const uint64_t v[3] = {1, pk, by};
+        if (push(t, &t->tab[T_REJECTED], &k, v))
+            return FR_ERR_NOMEM;
+    }
+    if ((rec->has & (FR_HAS_PROTOCOL | FR_HAS_DSTPORT)) == (FR_HAS_PROTOCOL | FR_HAS_DSTPORT)) {
+        port_key k = {rec->protocol, (uint8_t)(rec->dstport >> 8), (uint8_t)rec->dstport, {0}};
+        const uint64_t v[5] = {1, action == FR_ACTION_ACCEPT, action == FR_ACTION_REJECT, pk, by};
+        if (push(t, &t->tab[T_PORTS], &k, v))
+            return FR_ERR_NOMEM;
+    }
+    return FR_OK;
+}
+
+size_t fr_topn_keys(fr_topn *t)
+{
+    size_t m = 0;
+    for (int i = 0; i < T_COUNT; i++) {
+        size_t c = t->tab[i].t.count + t->tab[i].n;
+        if (c > m)
+            m = c;
+    }
+    return m;
+}
+
+fr_err fr_topn_move(fr_topn *dst, fr_topn *src)
+{
+    if (flush(dst) || flush(src))
+        return FR_ERR_NOMEM;
+    for (int i = 0; i < T_COUNT; i++) {
+        table *d = &dst->tab[i], *s = &src->tab[i];
+        for (size_t e = 0; e < s->t.count; e++) {
+            const void *key = fr_ktab_key(&s->t, e);
+            const uint64_t *sv = fr_ktab_val(&s->t, e);
+            int created;
+            uint64_t *dv = fr_ktab_upsert(&d->t, key, fr_ktab_hash(&d->t, key), &created);
+            if (!dv)
+                return FR_ERR_NOMEM;
+            for (size_t k = 0; k < d->nv; k++)
+                dv[k] += sv[k];
+            if (created && dst->max_keys && d->t.count > dst->max_keys && prune(d))
+                return FR_ERR_NOMEM;
+        }
+        d->error += s->error;
+        d->pruned |= s->pruned;
+        fr_ktab_reset(&s->t);
+        s->error = 0;
+        s->pruned = 0;
+    }
+    return FR_OK;
+}
+
+/* ---- selecting the top N ---- */
+
+static int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+    return a > b ? -1 : a < b ? 1 : 0;
+}
+
+static int cmp_talker(const void *pa, const void *pb)
+{
+    const fr_talker_row *a = pa, *b = pb;
+    int c = cmp_u64_desc(a->bytes, b->bytes);
+    if (c)
+        return c;
+    c = fr_addr_cmp(&a->src, &b->src);
+    return c ? c : fr_addr_cmp(&a->dst, &b->dst);
+}
+
+static int cmp_rejected(const void *pa, const void *pb)
+{
+    const fr_rejected_row *a = pa, *b = pb;
+    int c = cmp_u64_desc(a->records, b->records);
+    return c ? c : fr_addr_cmp(&a->src, &b->src);
+}
+
+static int cmp_port(const void *pa, const void *pb)
+{
+    const fr_port_row *a = pa, *b = pb;
+    int c = cmp_u64_desc(a->bytes, b->bytes);
+    if (c)
+        return c;
+    if (a->protocol != b->protocol)
+        return a->protocol < b->protocol ? -1 : 1;
+    return a->dstport < b->dstport ? -1 : a->dstport > b->dstport;
+}
+
+/* The best `cap` rows seen so far, as a heap whose root ranks last. */
+typedef struct selection {
+    uint8_t *rows;
+    size_t size, n, cap;
+    int (*cmp)(const void *, const void *);
+} selection;
+
+static void *row_at(selection *s, size_t i) { return s->rows + i * s->size; }
+
+static void row_swap(selection *s, size_t i, size_t j, uint8_t *tmp)
+{
+    memcpy(tmp, row_at(s, i), s->size);
+    memcpy(row_at(s, i), row_at(s, j), s->size);
+    memcpy(row_at(s, j), tmp, s->size);
+}
+
+/* Offers a row; keeps it when it ranks among the best cap. */
+static void offer(selection *s, const void *row, uint8_t *tmp)
+{
+    size_t i;
+    if (s->n < s->cap) {
+        i = s->n++;
+        memcpy(row_at(s, i), row, s->size);
+        while (i > 0 && s->cmp(row_at(s, (i - 1) / 2), row_at(s, i)) < 0) {
+            row_swap(s, i, (i - 1) / 2, tmp);
+            i = (i - 1) / 2;
+        }
+        return;
+    }
+    if (s->cap == 0 || s->cmp(row, row_at(s, 0)) >= 0)
+        return;
+    memcpy(row_at(s, 0), row, s->size);
+    for (i = 0;;) {
+        size_t l = 2 * i + 1, r = l + 1, w = i;
+        if (l < s->n && s->cmp(row_at(s, l), row_at(s, w)) > 0)
+            w = l;
+        if (r < s->n && s->cmp(row_at(s, r), row_at(s, w)) > 0)
+            w = r;
+        if (w == i)
+            break;
+        row_swap(s, i, w, tmp);
+        i = w;
+    }
+}
+
+/* Starts a selection of at most cap rows. Returns 0 or -1. */
+static int select_init(selection *s, size_t size, size_t cap, size_t avail,
+                       int (*cmp)(const void *, const void *))
+{
+    s->size = size;
+    s->cap = cap < avail ? cap : avail;
+    s->n = 0;
+    s->cmp = cmp;
+    s->rows = calloc(s->cap ? s->cap : 1, size);
+    return s->rows ? 0 : -1;
+}
+
+static void set_info(fr_topn_info *info, const table *tab)
+{
+    info->approximate = tab->pruned;
+    info->distinct_keys = tab->t.count;
+    info->error_bound = tab->error;
+}
+
+fr_err fr_topn_report(fr_topn *t, unsigned top_n, fr_report *r)
+{
+    if (flush(t))
+        return FR_ERR_NOMEM;
+    selection s;
+    union {
+        fr_talker_row t;
+        fr_rejected_row r;
+        fr_port_row p;
+    } row, tmp;
+
+    table *tab = &t->tab[T_TALKERS];
+    if (select_init(&s, sizeof(fr_talker_row), top_n, tab->t.count, cmp_talker))
+        return FR_ERR_NOMEM;
+    for (size_t i = 0; i < tab->t.count; i++) {
+        const talker_key *k = fr_ktab_key(&tab->t, i);
+        const uint64_t *v = fr_ktab_val(&tab->t, i);
+        memset(&row, 0, sizeof row);
+        row.t.src.family = k->sfam;
+        memcpy(row.t.src.b, k->s, 16);
+        row.t.dst.family = k->dfam;
+        memcpy(row.t.dst.b, k->d, 16);
+        row.t.records = v[0];
+        row.t.packets = v[1];
+        row.t.bytes = v[2];
+        offer(&s, &row, (uint8_t *)&tmp);
+    }
+    qsort(s.rows, s.n, s.size, cmp_talker);
+    r->talkers = (fr_talker_row *)s.rows;
+    r->n_talkers = s.n;
+    set_info(&r->talkers_info, tab);
+
+    tab = &t->tab[T_REJECTED];
+    if (select_init(&s, sizeof(fr_rejected_row), top_n, tab->t.count, cmp_rejected))
+        return FR_ERR_NOMEM;
+    for (size_t i = 0; i < tab->t.count; i++) {
+        const src_key *k = fr_ktab_key(&tab->t, i);
+        const uint64_t *v = fr_ktab_val(&tab->t, i);
+        memset(&row, 0, sizeof row);
+        row.r.src.family = k->fam;
+        memcpy(row.r.src.b, k->s, 16);
+        row.r.records = v[0];
+        row.r.packets = v[1];
+        row.r.bytes = v[2];
+        offer(&s, &row, (uint8_t *)&tmp);
+    }
+    qsort(s.rows, s.n, s.size, cmp_rejected);
+    r->rejected = (fr_rejected_row *)s.rows;
+    r->n_rejected = s.n;
+    set_info(&r->rejected_info, tab);
+
+    tab = &t->tab[T_PORTS];
+    if (select_init(&s, sizeof(fr_port_row), top_n, tab->t.count, cmp_port))
+        return FR_ERR_NOMEM;
+    for (size_t i = 0; i < tab->t.count; i++) {
+        const port_key *k = fr_ktab_key(&tab->t, i);
+        const uint64_t *v = fr_ktab_val(&tab->t, i);
+        memset(&row, 0, sizeof row);
+        row.p.protocol = k->proto;
+        row.p.dstport = (uint16_t)(k->hi << 8 | k->lo);
+        row.p.records = v[0];
+        row.p.accept_records = v[1];
+        row.p.reject_records = v[2];
+        row.p.packets = v[3];
+        row.p.bytes = v[4];
+        offer(&s, &row, (uint8_t *)&tmp);
+    }
+    qsort(s.rows, s.n, s.size, cmp_port);
+    r->ports = (fr_port_row *)s.rows;
+    r->n_ports = s.n;
+    set_info(&r->ports_info, tab);
+    return FR_OK;
+}

@@ -327,83 +327,77 @@ static int select_init(selection *s, size_t size, size_t cap, size_t avail,
     return s->rows ? 0 : -1;
 }
 
-static void set_info(fr_topn_info *info, const table *tab)
+/* Row builders: one entry of a table into its report row. */
+static void talker_row(void *out, const void *key, const uint64_t *v)
 {
+    const talker_key *k = key;
+    fr_talker_row *row = out;
+    row->src.family = k->sfam;
+    memcpy(row->src.b, k->s, 16);
+    row->dst.family = k->dfam;
+    memcpy(row->dst.b, k->d, 16);
+    row->records = v[0];
+    row->packets = v[1];
+    row->bytes = v[2];
+}
+
+static void rejected_row(void *out, const void *key, const uint64_t *v)
+{
+    const src_key *k = key;
+    fr_rejected_row *row = out;
+    row->src.family = k->fam;
+    memcpy(row->src.b, k->s, 16);
+    row->records = v[0];
+    row->packets = v[1];
+    row->bytes = v[2];
+}
+
+static void port_row(void *out, const void *key, const uint64_t *v)
+{
+    const port_key *k = key;
+    fr_port_row *row = out;
+    row->protocol = k->proto;
+    row->dstport = (uint16_t)(k->hi << 8 | k->lo);
+    row->records = v[0];
+    row->accept_records = v[1];
+    row->reject_records = v[2];
+    row->packets = v[3];
+    row->bytes = v[4];
+}
+
+/* Selects and ranks the best top_n rows of tab. Returns the rows (caller
+ * frees) with *n set, or NULL when out of memory. */
+static void *select_top(const table *tab, unsigned top_n, size_t size,
+                        int (*cmp)(const void *, const void *),
+                        void (*to_row)(void *, const void *, const uint64_t *), size_t *n,
+                        fr_topn_info *info)
+{
+    selection s;
+    uint8_t row[sizeof(fr_talker_row) + sizeof(fr_port_row)], tmp[sizeof row];
+    if (select_init(&s, size, top_n, tab->t.count, cmp))
+        return NULL;
+    for (size_t i = 0; i < tab->t.count; i++) {
+        memset(row, 0, size);
+        to_row(row, fr_ktab_key(&tab->t, i), fr_ktab_val(&tab->t, i));
+        offer(&s, row, tmp);
+    }
+    qsort(s.rows, s.n, s.size, cmp);
+    *n = s.n;
     info->approximate = tab->pruned;
     info->distinct_keys = tab->t.count;
     info->error_bound = tab->error;
+    return s.rows;
 }
 
 fr_err fr_topn_report(fr_topn *t, unsigned top_n, fr_report *r)
 {
     if (flush(t))
         return FR_ERR_NOMEM;
-    selection s;
-    union {
-        fr_talker_row t;
-        fr_rejected_row r;
-        fr_port_row p;
-    } row, tmp;
-
-    table *tab = &t->tab[T_TALKERS];
-    if (select_init(&s, sizeof(fr_talker_row), top_n, tab->t.count, cmp_talker))
-        return FR_ERR_NOMEM;
-    for (size_t i = 0; i < tab->t.count; i++) {
-        const talker_key *k = fr_ktab_key(&tab->t, i);
-        const uint64_t *v = fr_ktab_val(&tab->t, i);
-        memset(&row, 0, sizeof row);
-        row.t.src.family = k->sfam;
-        memcpy(row.t.src.b, k->s, 16);
-        row.t.dst.family = k->dfam;
-        memcpy(row.t.dst.b, k->d, 16);
-        row.t.records = v[0];
-        row.t.packets = v[1];
-        row.t.bytes = v[2];
-        offer(&s, &row, (uint8_t *)&tmp);
-    }
-    qsort(s.rows, s.n, s.size, cmp_talker);
-    r->talkers = (fr_talker_row *)s.rows;
-    r->n_talkers = s.n;
-    set_info(&r->talkers_info, tab);
-
-    tab = &t->tab[T_REJECTED];
-    if (select_init(&s, sizeof(fr_rejected_row), top_n, tab->t.count, cmp_rejected))
-        return FR_ERR_NOMEM;
-    for (size_t i = 0; i < tab->t.count; i++) {
-        const src_key *k = fr_ktab_key(&tab->t, i);
-        const uint64_t *v = fr_ktab_val(&tab->t, i);
-        memset(&row, 0, sizeof row);
-        row.r.src.family = k->fam;
-        memcpy(row.r.src.b, k->s, 16);
-        row.r.records = v[0];
-        row.r.packets = v[1];
-        row.r.bytes = v[2];
-        offer(&s, &row, (uint8_t *)&tmp);
-    }
-    qsort(s.rows, s.n, s.size, cmp_rejected);
-    r->rejected = (fr_rejected_row *)s.rows;
-    r->n_rejected = s.n;
-    set_info(&r->rejected_info, tab);
-
-    tab = &t->tab[T_PORTS];
-    if (select_init(&s, sizeof(fr_port_row), top_n, tab->t.count, cmp_port))
-        return FR_ERR_NOMEM;
-    for (size_t i = 0; i < tab->t.count; i++) {
-        const port_key *k = fr_ktab_key(&tab->t, i);
-        const uint64_t *v = fr_ktab_val(&tab->t, i);
-        memset(&row, 0, sizeof row);
-        row.p.protocol = k->proto;
-        row.p.dstport = (uint16_t)(k->hi << 8 | k->lo);
-        row.p.records = v[0];
-        row.p.accept_records = v[1];
-        row.p.reject_records = v[2];
-        row.p.packets = v[3];
-        row.p.bytes = v[4];
-        offer(&s, &row, (uint8_t *)&tmp);
-    }
-    qsort(s.rows, s.n, s.size, cmp_port);
-    r->ports = (fr_port_row *)s.rows;
-    r->n_ports = s.n;
-    set_info(&r->ports_info, tab);
-    return FR_OK;
+    r->talkers = select_top(&t->tab[T_TALKERS], top_n, sizeof *r->talkers, cmp_talker,
+                            talker_row, &r->n_talkers, &r->talkers_info);
+    r->rejected = select_top(&t->tab[T_REJECTED], top_n, sizeof *r->rejected, cmp_rejected,
+                             rejected_row, &r->n_rejected, &r->rejected_info);
+    r->ports = select_top(&t->tab[T_PORTS], top_n, sizeof *r->ports, cmp_port, port_row,
+                          &r->n_ports, &r->ports_info);
+    return r->talkers && r->rejected && r->ports ? FR_OK : FR_ERR_NOMEM;
 }

@@ -674,7 +674,8 @@ static fr_err finish_inputs(run *R, worker *ws, int T)
     for (int t = 0; t < T; t++)
         for (size_t i = 0; i < ws[t].nbl; i++)
             all[k++] = ws[t].bl[i];
-    qsort(all, total, sizeof *all, blines_cmp);
+    if (total > 1)
+        qsort(all, total, sizeof *all, blines_cmp);
     fr_err err = FR_ERR_NOMEM;
     size_t pos = 0;
     for (size_t f = 0; f < nf; f++) {

@@ -523,7 +523,8 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
         }
     }
     t->interfaces = r->n_ifaces;
-    qsort(r->ifaces, r->n_ifaces, sizeof *r->ifaces, cmp_iface_name);
+    if (r->n_ifaces > 1)
+        qsort(r->ifaces, r->n_ifaces, sizeof *r->ifaces, cmp_iface_name);
     if (ngaps) {
         r->gaps = calloc(ngaps, sizeof *r->gaps);
         if (!r->gaps)
@@ -552,7 +553,8 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
                 }
             }
     }
-    qsort(r->gaps, r->n_gaps, sizeof *r->gaps, cmp_gap);
+    if (r->n_gaps > 1)
+        qsort(r->gaps, r->n_gaps, sizeof *r->gaps, cmp_gap);
 
     return FR_OK;
 }

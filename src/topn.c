@@ -96,7 +96,8 @@ static fr_err prune(table *tab)
         return FR_ERR_NOMEM;
     for (size_t i = 0; i < n; i++)
         vals[i] = ((const uint64_t *)fr_ktab_val(k, i))[tab->rank];
-    qsort(vals, n, sizeof *vals, u64_cmp);
+    if (n > 1)
+        qsort(vals, n, sizeof *vals, u64_cmp);
     uint64_t theta = vals[n / 2];
     free(vals);
     fr_ktab fresh;
@@ -381,7 +382,8 @@ static void *select_top(const table *tab, unsigned top_n, size_t size,
         to_row(row, fr_ktab_key(&tab->t, i), fr_ktab_val(&tab->t, i));
         offer(&s, row, tmp);
     }
-    qsort(s.rows, s.n, s.size, cmp);
+    if (s.n > 1)
+        qsort(s.rows, s.n, s.size, cmp);
     *n = s.n;
     info->approximate = tab->pruned;
     info->distinct_keys = tab->t.count;

@@ -92,6 +92,8 @@ static const field_def fields[FR_F_COUNT] = {
 
 /* Milliseconds start at this value (year 5138 in seconds, 1973 in ms). */
 #define MS_THRESHOLD 100000000000ULL
+/* Latest time accepted: 9999-12-31T23:59:59Z (ISO-8601 has four digits). */
+#define MAX_TIME 253402300799ULL
 /* Longest plausible end - start, in seconds. */
 #define MAX_DURATION 86400
 
@@ -477,7 +479,7 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
                 return bad(p, "bad number", f, c, map);
             if (v >= MS_THRESHOLD)
                 v /= 1000;
-            if (v > (uint64_t)INT64_MAX / 2)
+            if (v > MAX_TIME)
                 return bad(p, "value out of range", f, c, map);
             if (f == FR_F_START) {
                 rec->start = (int64_t)v;

@@ -107,7 +107,6 @@ typedef struct fr_totals {
 typedef struct fr_report {
     /* provenance */
     char *version;       /* flowreport version string */
-    char *features;      /* e.g. "zlib isal xlsx" */
     char *command_line;  /* as typed, shell-quoted */
     uint8_t inputs_sha256[32]; /* over "sha256hex  path\n" of sorted inputs */
 

@@ -93,7 +93,7 @@ int main(int argc, char **argv)
         goto done;
     }
     r = fr_report_new();
-    if (!r || !(r->version = strdup(PACKAGE_VERSION)) || !(r->features = strdup(features())) ||
+    if (!r || !(r->version = strdup(PACKAGE_VERSION)) ||
         !(r->command_line = strdup(opts.command_line))) {
         fprintf(stderr, "flowreport: out of memory\n");
         goto done;

@@ -19,7 +19,6 @@ void fr_report_free(fr_report *r)
     if (!r)
         return;
     free(r->version);
-    free(r->features);
     free(r->command_line);
     for (size_t i = 0; i < r->n_inputs; i++) {
         fr_input_row *in = &r->inputs[i];

@@ -91,7 +91,9 @@ static fr_err prune(table *tab)
 {
     fr_ktab *k = &tab->t;
     size_t n = k->count;
-    uint64_t *vals = malloc((n ? n : 1) * sizeof *vals);
+    if (n == 0)
+        return FR_OK;
+    uint64_t *vals = malloc(n * sizeof *vals);
     if (!vals)
         return FR_ERR_NOMEM;
     for (size_t i = 0; i < n; i++)

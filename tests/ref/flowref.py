@@ -38,7 +38,8 @@ program must do the same):
  - A header token '${name}' becomes 'name' (only when it both starts with '${'
    and ends with '}').  Header detection looks at the first token after that.
  - Numbers: ASCII digits only, leading zeros allowed, range judged on the
-   value (time values up to 2^63-1 before the ms division).
+   value (time values up to 2^63-1 before the ms division, and at most
+   9999-12-31T23:59:59Z after it).
  - A field map naming a field twice: every column is validated, the last one
    is used.  Any name that is resource-type or starts with tgw- or
    packets-lost- (known or not) makes a record TGW.  Malformed beats TGW,
@@ -145,6 +146,7 @@ MAX_LINE = 1024 * 1024           # a longer line is malformed
 MAX_WINDOWS = 1000000
 INT63_MAX = 2 ** 63 - 1
 MS_THRESHOLD = 100000000000      # time values >= this are milliseconds
+MAX_TIME = 253402300799          # 9999-12-31T23:59:59Z, after the ms division
 MAX_DURATION = 86400
 MALFORMED_SAMPLES = 10           # per file
 
@@ -533,6 +535,9 @@ class Reader:
                     return
                 if kind == "time" and v >= MS_THRESHOLD:
                     v = v // 1000
+                if kind == "time" and v > MAX_TIME:
+                    self.malformed(fs, pos, "bad %s: %s" % (name, tok))
+                    return
             elif kind == "addr":
                 v = parse_addr(tok)
                 if v is None:

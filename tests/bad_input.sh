@@ -87,6 +87,13 @@ expect_exit 1 "$FLOWREPORT" -q -f csv -o "$TMP/r2" "$TMP/in/good.log" "$TMP/in/n
 grep -q "nope.log: cannot open: No such file or directory" "$TMP/err" || fail "missing file: $(cat "$TMP/err")"
 [ "$(tail -n +2 "$TMP/r2/windows.csv" | awk -F, '{s+=$3} END {print s}')" = 2000 ] || fail "missing file lost data"
 
+# --- a read error (open works, read fails): exit 1, named, the others processed ---
+if [ -r /proc/self/mem ]; then
+    expect_exit 1 "$FLOWREPORT" -q -f csv -o "$TMP/r2b" /proc/self/mem "$TMP/in/good.log" 2>"$TMP/err"
+    grep -q "^/proc/self/mem: read error: " "$TMP/err" || fail "read error: $(cat "$TMP/err")"
+    cmp -s "$TMP/r0/windows.csv" "$TMP/r2b/windows.csv" || fail "a read error lost other data"
+fi
+
 # --- a huge line is malformed, the lines around it are kept ---
 "$PYTHON" - "$TMP/in/huge.log" <<'PY'
 import sys

@@ -90,6 +90,26 @@ for case in "$here"/fixtures/*/; do
             ok=0
         fi
     done
+    # the real program against the same hand-computed files, when built
+    if [ -n "${FLOWREPORT:-}" ] && [ -x "$FLOWREPORT" ]; then
+        set +e
+        # shellcheck disable=SC2086
+        "$FLOWREPORT" -q -j 2 -f csv -o "$work/fr" $args "$work/in" 2>/dev/null
+        frc=$?
+        set -e
+        if [ "$frc" -ne "$rc" ]; then
+            echo "FAIL $name: flowreport exited $frc, the reference $rc"
+            ok=0
+        fi
+        for f in "$case"/expected/*.csv; do
+            b=${f##*/}
+            if ! diff -u "$f" "$work/fr/$b" >"$work/diff" 2>&1; then
+                echo "FAIL $name: flowreport's $b differs from the hand-computed file"
+                cat "$work/diff"
+                ok=0
+            fi
+        done
+    fi
     if ! check_totals "$work/out/totals.json" "$case/expected/totals.txt" "$rc"; then
         echo "FAIL $name: totals.json"
         ok=0

@@ -217,18 +217,13 @@ fr_err fr_topn_move(fr_topn *dst, fr_topn *src)
         return FR_ERR_NOMEM;
     for (int i = 0; i < T_COUNT; i++) {
         table *d = &dst->tab[i], *s = &src->tab[i];
-        for (size_t e = 0; e < s->t.count; e++) {
-            const void *key = fr_ktab_key(&s->t, e);
-            const uint64_t *sv = fr_ktab_val(&s->t, e);
-            int created;
-            uint64_t *dv = fr_ktab_upsert(&d->t, key, fr_ktab_hash(&d->t, key), &created);
-            if (!dv)
+        /* through the prefetching queue: the shared table is the big one */
+        for (size_t e = 0; e < s->t.count; e++)
+            if (push(dst, d, fr_ktab_key(&s->t, e), fr_ktab_val(&s->t, e)))
                 return FR_ERR_NOMEM;
-            for (size_t k = 0; k < d->nv; k++)
-                dv[k] += sv[k];
-            if (created && dst->max_keys && d->t.count > dst->max_keys && prune(d))
+        while (d->n)
+            if (apply_oldest(dst, d) != FR_OK)
                 return FR_ERR_NOMEM;
-        }
         d->error += s->error;
         d->pruned |= s->pruned;
         fr_ktab_reset(&s->t);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* main: runs the pipeline and decides the exit status; nothing else does. */
 #include <inttypes.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +63,13 @@ int main(int argc, char **argv)
         fr_cli_usage(stderr);
         return EXIT_USAGE;
     }
+#ifdef __GLIBC__
+    /* Big tables and blocks come and go as they grow; a fixed threshold keeps
+     * them in mmap()ed memory that free() hands back, instead of letting
+     * glibc raise it and leave the holes in its heaps (about 15 MB of RSS on
+     * the benchmark). */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
     fr_err err = fr_cli_parse(argc, argv, (int64_t)time(NULL), &opts, errbuf, sizeof errbuf);
     if (err != FR_OK) {
         fprintf(stderr, "flowreport: %s\n", errbuf);

@@ -168,6 +168,9 @@ fr_err fr_fieldmap_parse(fr_fieldmap *m, const char *s, size_t len, char *errbuf
         snprintf(errbuf, errlen, "no field names");
         return FR_ERR_USAGE;
     }
+    m->is_default = m->n == 14;
+    for (int c = 0; c < m->n && m->is_default; c++)
+        m->is_default = m->id[c] == c; /* FR_F_VERSION .. FR_F_LOG_STATUS */
     return FR_OK;
 }
 
@@ -386,6 +389,199 @@ static fr_line_kind bad(fr_parser *p, const char *what, fr_field f, int col,
     return FR_LINE_MALFORMED;
 }
 
+/* ---- the default format's fast path ----
+ * Most exports use the default version-2 format. This parser reads it in one
+ * pass, parsing numbers while it looks for the separators. It accepts only
+ * what the general parser accepts with the same values; on anything unusual
+ * it returns 0 and the general parser takes the line and names the fault. */
+
+/* Moves *pp past a run of separators. */
+static inline void fast_ws(const char **pp, const char *end)
+{
+    const char *p = *pp;
+    while (p < end && is_ws(*p))
+        p++;
+    *pp = p;
+}
+
+/* Reads the token at *pp into column col. Returns its length. */
+static inline size_t fast_tok(const char **pp, const char *end, fr_record *rec, int col)
+{
+    const char *p = *pp, *t = p;
+    while (p < end && !is_ws(*p))
+        p++;
+    rec->tok[col] = t;
+    rec->toklen[col] = (uint32_t)(p - t);
+    *pp = p;
+    fast_ws(pp, end);
+    return (size_t)(p - t);
+}
+
+/* Reads a number of at most 19 digits, or '-'. Returns 1 (present), 0
+ * (absent) or -1 (anything else). */
+static inline int fast_num(const char **pp, const char *end, fr_record *rec, int col,
+                           uint64_t *v)
+{
+    const char *p = *pp, *t = p;
+    uint64_t x = 0;
+    while (p < end) {
+        unsigned d = (unsigned)(unsigned char)*p - '0';
+        if (d > 9)
+            break;
+        x = x * 10 + d;
+        p++;
+    }
+    size_t nd = (size_t)(p - t);
+    if (nd == 0) {
+        if (p < end && *p == '-' && (p + 1 == end || is_ws(p[1]))) {
+            rec->tok[col] = t;
+            rec->toklen[col] = 1;
+            *pp = p + 1;
+            fast_ws(pp, end);
+            return 0;
+        }
+        return -1;
+    }
+    if (nd > 19 || (p < end && !is_ws(*p)))
+        return -1;
+    rec->tok[col] = t;
+    rec->toklen[col] = (uint32_t)nd;
+    *v = x;
+    *pp = p;
+    fast_ws(pp, end);
+    return 1;
+}
+
+/* Parses a default-format record. Returns 1 when rec is complete, 0 when the
+ * general parser must look at the line. */
+static int parse_default_fast(const char *s, size_t n, fr_record *rec)
+{
+    const char *p = s, *end = s + n;
+    uint64_t v;
+    int r;
+    rec->has = 0;
+    rec->action = FR_ACTION_NONE;
+    rec->status = FR_STATUS_NONE;
+    rec->packets = rec->bytes = 0;
+    /* version */
+    if ((r = fast_num(&p, end, rec, 0, &v)) < 0 || (r && v > 255))
+        return 0;
+    /* account-id, interface-id */
+    size_t tl = fast_tok(&p, end, rec, 1);
+    if (tl == 0)
+        return 0;
+    if (!(tl == 1 && rec->tok[1][0] == '-')) {
+        rec->account = rec->tok[1];
+        rec->account_len = (uint32_t)tl;
+        rec->has |= FR_HAS_ACCOUNT;
+    }
+    tl = fast_tok(&p, end, rec, 2);
+    if (tl == 0)
+        return 0;
+    if (!(tl == 1 && rec->tok[2][0] == '-')) {
+        rec->iface = rec->tok[2];
+        rec->iface_len = (uint32_t)tl;
+        rec->has |= FR_HAS_IFACE;
+    }
+    /* srcaddr, dstaddr */
+    tl = fast_tok(&p, end, rec, 3);
+    if (tl == 0)
+        return 0;
+    if (!(tl == 1 && rec->tok[3][0] == '-')) {
+        if (!fr_addr_parse(&rec->src, rec->tok[3], tl))
+            return 0;
+        rec->has |= FR_HAS_SRCADDR;
+    }
+    tl = fast_tok(&p, end, rec, 4);
+    if (tl == 0)
+        return 0;
+    if (!(tl == 1 && rec->tok[4][0] == '-')) {
+        if (!fr_addr_parse(&rec->dst, rec->tok[4], tl))
+            return 0;
+        rec->has |= FR_HAS_DSTADDR;
+    }
+    /* srcport, dstport, protocol */
+    if ((r = fast_num(&p, end, rec, 5, &v)) < 0 || (r && v > 65535))
+        return 0;
+    if (r) {
+        rec->srcport = (uint16_t)v;
+        rec->has |= FR_HAS_SRCPORT;
+    }
+    if ((r = fast_num(&p, end, rec, 6, &v)) < 0 || (r && v > 65535))
+        return 0;
+    if (r) {
+        rec->dstport = (uint16_t)v;
+        rec->has |= FR_HAS_DSTPORT;
+    }
+    if ((r = fast_num(&p, end, rec, 7, &v)) < 0 || (r && v > 255))
+        return 0;
+    if (r) {
+        rec->protocol = (uint8_t)v;
+        rec->has |= FR_HAS_PROTOCOL;
+    }
+    /* packets, bytes */
+    if ((r = fast_num(&p, end, rec, 8, &v)) < 0 || (r && v > INT64_MAX))
+        return 0;
+    if (r) {
+        rec->packets = v;
+        rec->has |= FR_HAS_PACKETS;
+    }
+    if ((r = fast_num(&p, end, rec, 9, &v)) < 0 || (r && v > INT64_MAX))
+        return 0;
+    if (r) {
+        rec->bytes = v;
+        rec->has |= FR_HAS_BYTES;
+    }
+    /* start, end */
+    if ((r = fast_num(&p, end, rec, 10, &v)) < 0)
+        return 0;
+    if (r) {
+        if (v >= MS_THRESHOLD)
+            v /= 1000;
+        if (v > MAX_TIME)
+            return 0;
+        rec->start = (int64_t)v;
+        rec->has |= FR_HAS_START;
+    }
+    if ((r = fast_num(&p, end, rec, 11, &v)) < 0)
+        return 0;
+    if (r) {
+        if (v >= MS_THRESHOLD)
+            v /= 1000;
+        if (v > MAX_TIME)
+            return 0;
+        rec->end = (int64_t)v;
+        rec->has |= FR_HAS_END;
+    }
+    /* action */
+    tl = fast_tok(&p, end, rec, 12);
+    const char *t = rec->tok[12];
+    if (tl == 6 && memcmp(t, "ACCEPT", 6) == 0)
+        rec->action = FR_ACTION_ACCEPT;
+    else if (tl == 6 && memcmp(t, "REJECT", 6) == 0)
+        rec->action = FR_ACTION_REJECT;
+    else if (!(tl == 1 && t[0] == '-'))
+        return 0;
+    /* log-status, then nothing more */
+    tl = fast_tok(&p, end, rec, 13);
+    t = rec->tok[13];
+    if (tl == 2 && t[0] == 'O' && t[1] == 'K')
+        rec->status = FR_STATUS_OK;
+    else if (tl == 6 && memcmp(t, "NODATA", 6) == 0)
+        rec->status = FR_STATUS_NODATA;
+    else if (tl == 8 && memcmp(t, "SKIPDATA", 8) == 0)
+        rec->status = FR_STATUS_SKIPDATA;
+    else if (!(tl == 1 && t[0] == '-'))
+        return 0;
+    if (p != end)
+        return 0;
+    if ((rec->has & (FR_HAS_START | FR_HAS_END)) == (FR_HAS_START | FR_HAS_END) &&
+        (rec->end < rec->start || rec->end - rec->start > MAX_DURATION))
+        return 0;
+    rec->ncols = 14;
+    return 1;
+}
+
 fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *line,
                            size_t len, fr_record *rec)
 {
@@ -406,6 +602,8 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
         return FR_LINE_HEADER;
     if (!fr_unwrap_line(p, s, n, &s, &n))
         return FR_LINE_MALFORMED;
+    if (map->is_default && parse_default_fast(s, n, rec))
+        return FR_LINE_RECORD;
 
     /* Split into tokens. */
     int cols = split_tokens(s, n, rec);

@@ -62,6 +62,7 @@ fr_field fr_field_lookup(const char *name, size_t len);
 typedef struct fr_fieldmap {
     int n;
     int tgw;                       /* holds a Transit Gateway field */
+    int is_default;                /* exactly the default version-2 format */
     uint16_t id[FR_MAX_FIELDS];    /* fr_field per column */
     char *unknown[FR_MAX_FIELDS];  /* names of unknown columns (owned), else NULL */
 } fr_fieldmap;

@@ -246,6 +246,92 @@ static void test_parse_custom(void)
     fr_fieldmap_clear(&d);
 }
 
+/* Compares two parsed records field by field. */
+static int same_record(const fr_record *a, const fr_record *b)
+{
+    if (a->has != b->has || a->action != b->action || a->status != b->status)
+        return 0;
+    if ((a->has & FR_HAS_SRCPORT) && a->srcport != b->srcport)
+        return 0;
+    if ((a->has & FR_HAS_DSTPORT) && a->dstport != b->dstport)
+        return 0;
+    if ((a->has & FR_HAS_PROTOCOL) && a->protocol != b->protocol)
+        return 0;
+    if (a->packets != b->packets || a->bytes != b->bytes)
+        return 0;
+    if ((a->has & FR_HAS_START) && a->start != b->start)
+        return 0;
+    if ((a->has & FR_HAS_END) && a->end != b->end)
+        return 0;
+    if ((a->has & FR_HAS_SRCADDR) && fr_addr_cmp(&a->src, &b->src))
+        return 0;
+    if ((a->has & FR_HAS_DSTADDR) && fr_addr_cmp(&a->dst, &b->dst))
+        return 0;
+    if ((a->has & FR_HAS_IFACE) &&
+        (a->iface_len != b->iface_len || memcmp(a->iface, b->iface, a->iface_len)))
+        return 0;
+    if ((a->has & FR_HAS_ACCOUNT) &&
+        (a->account_len != b->account_len || memcmp(a->account, b->account, a->account_len)))
+        return 0;
+    if (a->ncols != b->ncols)
+        return 0;
+    for (int c = 0; c < a->ncols; c++)
+        if (a->toklen[c] != b->toklen[c] || memcmp(a->tok[c], b->tok[c], a->toklen[c]))
+            return 0;
+    return 1;
+}
+
+/* The default format's fast path against the general parser: the same kind
+ * and the same record for many mutated lines. */
+static void test_fast_path(void)
+{
+    fr_fieldmap fast = map_of(FR_DEFAULT_FORMAT), slow = map_of(FR_DEFAULT_FORMAT);
+    CHECK(fast.is_default);
+    slow.is_default = 0;
+    static const char *seeds[] = {
+        "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 "
+        "1418530010 1418530070 ACCEPT OK",
+        "2 123456789010 eni-1 - - - - - - - 1431280876 1431280934 - NODATA",
+        "2 1 eni-1 2001:db8::1 2001:db8::2 5 6 6 1 1 1512564058000 1512564059000 REJECT OK",
+    };
+    static const char alphabet[] = "0123456789 \t-.:abfACEPTROKNDSX9";
+    uint64_t rng = 88172645463325252ULL;
+    fr_parser p2;
+    fr_parser_init(&p2);
+    int mismatches = 0, records = 0;
+    for (int iter = 0; iter < 60000; iter++) {
+        char line[256];
+        const char *seed = seeds[iter % 3];
+        size_t n = strlen(seed);
+        memcpy(line, seed, n);
+        int edits = 1 + iter % 3;
+        for (int e = 0; e < edits; e++) {
+            rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+            size_t pos = (size_t)(rng % n);
+            char ch = alphabet[(rng >> 20) % (sizeof alphabet - 1)];
+            switch ((rng >> 40) % 3) {
+            case 0: line[pos] = ch; break;
+            case 1: if (n < sizeof line - 1) { memmove(line + pos + 1, line + pos, n - pos); line[pos] = ch; n++; } break;
+            default: if (n > 1) { memmove(line + pos, line + pos + 1, n - pos - 1); n--; } break;
+            }
+        }
+        fr_record a, b;
+        fr_line_kind ka = fr_parse_line(&P, &fast, line, n, &a);
+        fr_line_kind kb = fr_parse_line(&p2, &slow, line, n, &b);
+        if (ka != kb || (ka == FR_LINE_RECORD && !same_record(&a, &b)) ||
+            (ka == FR_LINE_MALFORMED && strcmp(P.reason, p2.reason) != 0)) {
+            if (mismatches++ < 5)
+                fprintf(stderr, "FAIL fast path differs on '%.*s'\n", (int)n, line);
+        }
+        records += ka == FR_LINE_RECORD;
+    }
+    CHECK(mismatches == 0);
+    CHECK(records > 1000); /* the mutations leave enough valid records */
+    fr_parser_clear(&p2);
+    fr_fieldmap_clear(&fast);
+    fr_fieldmap_clear(&slow);
+}
+
 static void test_hash(void)
 {
     fr_ktab t;
@@ -386,6 +472,7 @@ int main(void)
     test_fields();
     test_parse_default();
     test_parse_custom();
+    test_fast_path();
     test_hash();
     test_reader();
     fr_parser_clear(&P);

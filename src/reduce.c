@@ -42,7 +42,11 @@ struct fr_agg {
     iface_val *ifaces; /* parallel to iface_names */
     size_t ifaces_cap;
     fr_ktab pairs;     /* (iface << 32 | window) -> nothing */
-    /* one-entry cache of the last window */
+    /* one-entry caches: the last interface (exports often run by ENI) and
+     * the last window */
+    const char *last_iface;
+    uint32_t last_iface_len;
+    long last_iface_idx;
     int64_t cache_widx;
     win_val *cache_win;
 };
@@ -272,9 +276,19 @@ fr_err fr_agg_add(fr_agg *a, fr_topn *top, const fr_record *rec, int tgw, fr_fil
 
     if (rec->has & FR_HAS_IFACE) {
         long idx;
-        iface_val *iv = iface_get(a, rec->iface, rec->iface_len, &idx);
-        if (!iv)
-            return FR_ERR_NOMEM;
+        iface_val *iv;
+        if (a->last_iface && rec->iface_len == a->last_iface_len &&
+            memcmp(rec->iface, a->last_iface, rec->iface_len) == 0) {
+            idx = a->last_iface_idx;
+            iv = &a->ifaces[idx];
+        } else {
+            iv = iface_get(a, rec->iface, rec->iface_len, &idx);
+            if (!iv)
+                return FR_ERR_NOMEM;
+            a->last_iface = a->iface_names.strs[idx];
+            a->last_iface_len = rec->iface_len;
+            a->last_iface_idx = idx;
+        }
         if (iv->records == 0 || start < iv->first_start)
             iv->first_start = start;
         if (iv->records == 0 || end > iv->last_end)

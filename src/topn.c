@@ -20,8 +20,16 @@ typedef struct src_key {
 typedef struct port_key {
     uint8_t proto, hi, lo, pad[5];
 } port_key;
+/* IPv4 keys (most traffic) get one word: half the memory and hashing. */
+typedef struct talker4_key {
+    uint8_t s[4], d[4];
+} talker4_key;
+typedef struct src4_key {
+    uint8_t s[4], pad[4];
+} src4_key;
 
-enum { T_TALKERS, T_REJECTED, T_PORTS, T_COUNT };
+/* Physical tables; talkers and rejected sources have an IPv4 and a general one. */
+enum { T_TALKERS4, T_TALKERS, T_REJECTED4, T_REJECTED, T_PORTS, T_COUNT };
 
 /* Updates wait in a short queue so that their memory can be fetched ahead:
  * the slot when queued, the entry halfway through. With hundreds of
@@ -54,9 +62,10 @@ fr_topn *fr_topn_new(size_t max_keys)
     if (!t)
         return NULL;
     t->max_keys = max_keys;
-    static const size_t ksize[T_COUNT] = {sizeof(talker_key), sizeof(src_key), sizeof(port_key)};
-    static const size_t nv[T_COUNT] = {3, 3, 5};
-    static const size_t rank[T_COUNT] = {2, 0, 4}; /* bytes, records, bytes */
+    static const size_t ksize[T_COUNT] = {sizeof(talker4_key), sizeof(talker_key),
+                                          sizeof(src4_key), sizeof(src_key), sizeof(port_key)};
+    static const size_t nv[T_COUNT] = {3, 3, 3, 3, 5};
+    static const size_t rank[T_COUNT] = {2, 2, 0, 0, 4}; /* bytes, records, bytes */
     for (int i = 0; i < T_COUNT; i++) {
         t->tab[i].nv = nv[i];
         t->tab[i].rank = rank[i];
@@ -172,24 +181,39 @@ static fr_err flush(fr_topn *t)
 fr_err fr_topn_add(fr_topn *t, const fr_record *rec, int action, uint64_t pk, uint64_t by)
 {
     if ((rec->has & (FR_HAS_SRCADDR | FR_HAS_DSTADDR)) == (FR_HAS_SRCADDR | FR_HAS_DSTADDR)) {
-        talker_key k;
-        memset(&k, 0, sizeof k);
-        memcpy(k.s, rec->src.b, 16);
-        memcpy(k.d, rec->dst.b, 16);
-        k.sfam = rec->src.family;
-        k.dfam = rec->dst.family;
         const uint64_t v[3] = {1, pk, by};
-        if (push(t, &t->tab[T_TALKERS], &k, v))
-            return FR_ERR_NOMEM;
+        if (rec->src.family == 4 && rec->dst.family == 4) {
+            talker4_key k;
+            memcpy(k.s, rec->src.b, 4);
+            memcpy(k.d, rec->dst.b, 4);
+            if (push(t, &t->tab[T_TALKERS4], &k, v))
+                return FR_ERR_NOMEM;
+        } else {
+            talker_key k;
+            memset(&k, 0, sizeof k);
+            memcpy(k.s, rec->src.b, 16);
+            memcpy(k.d, rec->dst.b, 16);
+            k.sfam = rec->src.family;
+            k.dfam = rec->dst.family;
+            if (push(t, &t->tab[T_TALKERS], &k, v))
+                return FR_ERR_NOMEM;
+        }
     }
     if (action == FR_ACTION_REJECT && (rec->has & FR_HAS_SRCADDR)) {
-        src_key k;
-        memset(&k, 0, sizeof k);
-        memcpy(k.s, rec->src.b, 16);
-        k.fam = rec->src.family;
         const uint64_t v[3] = {1, pk, by};
-        if (push(t, &t->tab[T_REJECTED], &k, v))
-            return FR_ERR_NOMEM;
+        if (rec->src.family == 4) {
+            src4_key k = {{0}, {0}};
+            memcpy(k.s, rec->src.b, 4);
+            if (push(t, &t->tab[T_REJECTED4], &k, v))
+                return FR_ERR_NOMEM;
+        } else {
+            src_key k;
+            memset(&k, 0, sizeof k);
+            memcpy(k.s, rec->src.b, 16);
+            k.fam = rec->src.family;
+            if (push(t, &t->tab[T_REJECTED], &k, v))
+                return FR_ERR_NOMEM;
+        }
     }
     if ((rec->has & (FR_HAS_PROTOCOL | FR_HAS_DSTPORT)) == (FR_HAS_PROTOCOL | FR_HAS_DSTPORT)) {
         port_key k = {rec->protocol, (uint8_t)(rec->dstport >> 8), (uint8_t)rec->dstport, {0}};
@@ -339,6 +363,30 @@ static void talker_row(void *out, const void *key, const uint64_t *v)
     row->bytes = v[2];
 }
 
+static void talker4_row(void *out, const void *key, const uint64_t *v)
+{
+    const talker4_key *k = key;
+    fr_talker_row *row = out;
+    row->src.family = 4;
+    memcpy(row->src.b, k->s, 4);
+    row->dst.family = 4;
+    memcpy(row->dst.b, k->d, 4);
+    row->records = v[0];
+    row->packets = v[1];
+    row->bytes = v[2];
+}
+
+static void rejected4_row(void *out, const void *key, const uint64_t *v)
+{
+    const src4_key *k = key;
+    fr_rejected_row *row = out;
+    row->src.family = 4;
+    memcpy(row->src.b, k->s, 4);
+    row->records = v[0];
+    row->packets = v[1];
+    row->bytes = v[2];
+}
+
 static void rejected_row(void *out, const void *key, const uint64_t *v)
 {
     const src_key *k = key;
@@ -363,28 +411,39 @@ static void port_row(void *out, const void *key, const uint64_t *v)
     row->bytes = v[4];
 }
 
-/* Selects and ranks the best top_n rows of tab. Returns the rows (caller
- * frees) with *n set, or NULL when out of memory. */
-static void *select_top(const table *tab, unsigned top_n, size_t size,
-                        int (*cmp)(const void *, const void *),
-                        void (*to_row)(void *, const void *, const uint64_t *), size_t *n,
-                        fr_topn_info *info)
+typedef void (*row_fn)(void *, const void *, const uint64_t *);
+
+/* Selects and ranks the best top_n rows of one or two tables (tab2 may be
+ * NULL). Returns the rows (caller frees) with *n set, or NULL when out of
+ * memory. */
+static void *select_top(const table *tab, row_fn to_row, const table *tab2, row_fn to_row2,
+                        unsigned top_n, size_t size, int (*cmp)(const void *, const void *),
+                        size_t *n, fr_topn_info *info)
 {
     selection s;
     uint8_t row[sizeof(fr_talker_row) + sizeof(fr_port_row)], tmp[sizeof row];
-    if (select_init(&s, size, top_n, tab->t.count, cmp))
+    size_t avail = tab->t.count + (tab2 ? tab2->t.count : 0);
+    if (select_init(&s, size, top_n, avail, cmp))
         return NULL;
-    for (size_t i = 0; i < tab->t.count; i++) {
-        memset(row, 0, size);
-        to_row(row, fr_ktab_key(&tab->t, i), fr_ktab_val(&tab->t, i));
-        offer(&s, row, tmp);
+    for (int k = 0; k < 2; k++) {
+        const table *tb = k ? tab2 : tab;
+        row_fn fn = k ? to_row2 : to_row;
+        if (!tb)
+            continue;
+        for (size_t i = 0; i < tb->t.count; i++) {
+            memset(row, 0, size);
+            fn(row, fr_ktab_key(&tb->t, i), fr_ktab_val(&tb->t, i));
+            offer(&s, row, tmp);
+        }
     }
     if (s.n > 1)
         qsort(s.rows, s.n, s.size, cmp);
     *n = s.n;
-    info->approximate = tab->pruned;
-    info->distinct_keys = tab->t.count;
+    info->approximate = tab->pruned || (tab2 && tab2->pruned);
+    info->distinct_keys = avail;
     info->error_bound = tab->error;
+    if (tab2 && tab2->error > info->error_bound)
+        info->error_bound = tab2->error;
     return s.rows;
 }
 
@@ -392,11 +451,13 @@ fr_err fr_topn_report(fr_topn *t, unsigned top_n, fr_report *r)
 {
     if (flush(t))
         return FR_ERR_NOMEM;
-    r->talkers = select_top(&t->tab[T_TALKERS], top_n, sizeof *r->talkers, cmp_talker,
-                            talker_row, &r->n_talkers, &r->talkers_info);
-    r->rejected = select_top(&t->tab[T_REJECTED], top_n, sizeof *r->rejected, cmp_rejected,
-                             rejected_row, &r->n_rejected, &r->rejected_info);
-    r->ports = select_top(&t->tab[T_PORTS], top_n, sizeof *r->ports, cmp_port, port_row,
-                          &r->n_ports, &r->ports_info);
+    r->talkers = select_top(&t->tab[T_TALKERS4], talker4_row, &t->tab[T_TALKERS], talker_row,
+                            top_n, sizeof *r->talkers, cmp_talker, &r->n_talkers,
+                            &r->talkers_info);
+    r->rejected = select_top(&t->tab[T_REJECTED4], rejected4_row, &t->tab[T_REJECTED],
+                             rejected_row, top_n, sizeof *r->rejected, cmp_rejected,
+                             &r->n_rejected, &r->rejected_info);
+    r->ports = select_top(&t->tab[T_PORTS], port_row, NULL, NULL, top_n, sizeof *r->ports,
+                          cmp_port, &r->n_ports, &r->ports_info);
     return r->talkers && r->rejected && r->ports ? FR_OK : FR_ERR_NOMEM;
 }

@@ -602,7 +602,7 @@ static void *thread_main(void *arg)
             if (e == FR_OK && !(w->mine->eof && w->mine->carry_len == 0 && !w->mine->skipping))
                 e = read_block(R, w->mine, b);
             else
-                b->len = 0, b->overlong_first = 0;
+                b->len = 0, b->overlong_first = 0, b->cut_tail = 0; /* nothing to hand out */
             int done = w->mine->eof && w->mine->carry_len == 0 && !w->mine->skipping;
             if (done)
                 file_close(R, w->mine);

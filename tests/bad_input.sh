@@ -82,6 +82,13 @@ assert "cut.log.gz: damaged" in md.replace("\\", ""), "summary lacks the damaged
 PY
 grep -q "reports in" "$TMP/err" && fail "-q still printed the summary line"
 
+# --- a failed file after a damaged one adds nothing to the damaged one's counts ---
+"$FLOWREPORT" -q -j 1 -f md -o "$TMP/c1" "$TMP/in/cut.log.gz" 2>/dev/null || true
+"$FLOWREPORT" -q -j 1 -f md -o "$TMP/c2" "$TMP/in/cut.log.gz" "$TMP/in/zz-missing.log" 2>/dev/null || true
+[ "$(grep -c 'incomplete line' "$TMP/c1/summary.md")" -eq 1 ] || fail "the cut line is not reported once"
+a=$(grep '^| malformed lines |' "$TMP/c1/summary.md"); b=$(grep '^| malformed lines |' "$TMP/c2/summary.md")
+[ "$a" = "$b" ] || fail "a missing file changed the malformed count: $a vs $b"
+
 # --- missing input: exit 1, named, the others processed ---
 expect_exit 1 "$FLOWREPORT" -q -f csv -o "$TMP/r2" "$TMP/in/good.log" "$TMP/in/nope.log" 2>"$TMP/err"
 grep -q "nope.log: cannot open: No such file or directory" "$TMP/err" || fail "missing file: $(cat "$TMP/err")"

@@ -142,7 +142,9 @@ int main(int argc, char **argv)
         goto done;
     }
     const fr_totals *t = &r->totals;
-    status = (t->malformed || t->files_failed) ? EXIT_DAMAGED : EXIT_CLEAN;
+    status = (t->malformed || t->files_failed || t->files == 0) ? EXIT_DAMAGED : EXIT_CLEAN;
+    if (t->files == 0)
+        fprintf(stderr, "flowreport: no input files found; the report is empty\n");
     if (!opts.quiet) {
         fprintf(stderr,
                 "flowreport: %" PRIu64 " records from %" PRIu64 " files (%" PRIu64

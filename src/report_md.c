@@ -121,9 +121,11 @@ static size_t busiest(const fr_report *r, size_t idx[MD_BUSIEST])
     return n;
 }
 
-static void topn_note(md *m, const fr_topn_info *info, const char *csv)
+static void topn_note(md *m, const fr_topn_info *info, size_t rows, const char *csv)
 {
     char a[32];
+    if (rows > MD_MAX_ROWS)
+        out(m, "\nThe first %d of %zu rows are shown.\n", MD_MAX_ROWS, rows);
     if (info->approximate)
         out(m, "\nApproximate: the distinct keys did not fit in `--max-memory`, so the "
                "smallest were dropped along the way. The ranking counter of each row may be "
@@ -260,7 +262,7 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
     if (r->n_talkers) {
         out(&m, "| rank | source | destination | records | packets | bytes |\n"
                 "|---:|---|---|---:|---:|---:|\n");
-        for (size_t i = 0; i < r->n_talkers; i++) {
+        for (size_t i = 0; i < r->n_talkers && i < MD_MAX_ROWS; i++) {
             const fr_talker_row *x = &r->talkers[i];
             char s1[FR_ADDR_STRLEN], s2[FR_ADDR_STRLEN];
             out(&m, "| %zu | %s | %s | %s | %s | %s |\n", i + 1, fr_addr_format(&x->src, s1),
@@ -270,12 +272,12 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
     } else {
         out(&m, "None.\n");
     }
-    topn_note(&m, &r->talkers_info, "top_talkers.csv");
+    topn_note(&m, &r->talkers_info, r->n_talkers, "top_talkers.csv");
 
     out(&m, "\n## Top rejected sources\n\nREJECT records by source, by records.\n\n");
     if (r->n_rejected) {
         out(&m, "| rank | source | records | packets | bytes |\n|---:|---|---:|---:|---:|\n");
-        for (size_t i = 0; i < r->n_rejected; i++) {
+        for (size_t i = 0; i < r->n_rejected && i < MD_MAX_ROWS; i++) {
             const fr_rejected_row *x = &r->rejected[i];
             char s1[FR_ADDR_STRLEN];
             out(&m, "| %zu | %s | %s | %s | %s |\n", i + 1, fr_addr_format(&x->src, s1),
@@ -284,14 +286,14 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
     } else {
         out(&m, "None.\n");
     }
-    topn_note(&m, &r->rejected_info, "top_rejected.csv");
+    topn_note(&m, &r->rejected_info, r->n_rejected, "top_rejected.csv");
 
     out(&m, "\n## Top destination ports\n\nOK records by protocol and destination port, "
             "by bytes.\n\n");
     if (r->n_ports) {
         out(&m, "| rank | protocol | port | records | accepted | rejected | packets | bytes |\n"
                 "|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (size_t i = 0; i < r->n_ports; i++) {
+        for (size_t i = 0; i < r->n_ports && i < MD_MAX_ROWS; i++) {
             const fr_port_row *x = &r->ports[i];
             out(&m, "| %zu | %u | %u | %s | %s | %s | %s | %s |\n", i + 1, x->protocol,
                 x->dstport, num(x->records, a), num(x->accept_records, b),
@@ -300,7 +302,7 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
     } else {
         out(&m, "None.\n");
     }
-    topn_note(&m, &r->ports_info, "top_ports.csv");
+    topn_note(&m, &r->ports_info, r->n_ports, "top_ports.csv");
 
     char hex[65];
     out(&m, "\n---\n\nMade by flowreport %s. ", r->version ? r->version : "");

@@ -123,6 +123,12 @@ cmp -s "$TMP/r0/windows.csv" "$TMP/r5/windows.csv" || fail "stdin differs from t
 gzip -c "$TMP/in/good.log" | "$FLOWREPORT" -q -f csv -o "$TMP/r6" - || fail "gzip on stdin"
 cmp -s "$TMP/r0/windows.csv" "$TMP/r6/windows.csv" || fail "gzip stdin differs"
 
+# --- an empty directory: an empty report, said loudly, exit 1 ---
+mkdir -p "$TMP/emptydir/.hidden" && : >"$TMP/emptydir/.hidden/x.log"
+expect_exit 1 "$FLOWREPORT" -q -f csv -o "$TMP/r7" "$TMP/emptydir" 2>"$TMP/err"
+grep -q "no input files found" "$TMP/err" || fail "empty input not reported: $(cat "$TMP/err")"
+[ "$(wc -l <"$TMP/r7/windows.csv")" -eq 1 ] || fail "empty input: windows.csv should hold the header only"
+
 # --- an output path that is a file: exit 3, nothing written ---
 : >"$TMP/afile"
 expect_exit 3 "$FLOWREPORT" -q -o "$TMP/afile" "$TMP/in/good.log" 2>"$TMP/err"

@@ -13,8 +13,9 @@
 
 #define BLOCK_TARGET (512u << 10)
 #define BLOCK_CAP (BLOCK_TARGET + FR_MAX_LINE + 1)
-/* Largest JSON document read whole (filter-log-events output). */
-#define JSON_DOC_MAX ((size_t)1 << 30)
+/* Largest JSON document read whole (filter-log-events output, which the AWS
+ * CLI prints as one document): it is parsed in memory. */
+#define JSON_DOC_MAX ((size_t)256 << 20)
 
 typedef struct block {
     struct block *next;
@@ -297,6 +298,14 @@ static fr_err sniff_start(run *R, fstate *fs, block *b, size_t *len)
             cap *= 2;
         }
         dl += file_read(R, fs, doc + dl, cap - dl);
+    }
+    if (!fs->eof) {
+        free(doc);
+        input_fail(R, fs->idx, FR_INPUT_UNSUPPORTED,
+                   "JSON document larger than 256 MiB (split it, or export as text)");
+        fs->eof = 1;
+        *len = 0;
+        return FR_OK;
     }
     json_t *root = json_loadb((const char *)doc, dl, 0, &jerr);
     json_t *events = NULL;

@@ -275,8 +275,11 @@ static int export_prefix(const char *s, size_t len, size_t *skip)
     return 1;
 }
 
-int fr_unwrap_line(fr_parser *p, const char *line, size_t len, const char **out,
-                   size_t *outlen)
+/* Unwraps a CloudWatch export prefix or a {"message": ...} wrapper: sets
+ * *out and *outlen to the record text. Returns 0 when a JSON wrapper is
+ * broken (p->reason says why), else 1. */
+static int unwrap_line(fr_parser *p, const char *line, size_t len, const char **out,
+                       size_t *outlen)
 {
     size_t skip;
     if (line[0] >= '0' && line[0] <= '9' && export_prefix(line, len, &skip)) {
@@ -651,7 +654,7 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
     size_t n = len - b;
     if (((s[0] >= 'a' && s[0] <= 'z') || s[0] == '$') && fr_line_is_header(s, n))
         return FR_LINE_HEADER;
-    if (!fr_unwrap_line(p, s, n, &s, &n))
+    if (!unwrap_line(p, s, n, &s, &n))
         return FR_LINE_MALFORMED;
     if (map->is_default && parse_default_fast(s, n, rec))
         return FR_LINE_RECORD;

@@ -136,12 +136,6 @@ void fr_parser_clear(fr_parser *p);
 fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *line,
                            size_t len, fr_record *rec);
 
-/* Unwraps a line like fr_parse_line does (export prefix, JSON message).
- * Sets *out and *outlen to the record text. Returns 0 when a JSON wrapper is
- * broken (p->reason says why), else 1. */
-int fr_unwrap_line(fr_parser *p, const char *line, size_t len, const char **out,
-                   size_t *outlen);
-
 /* Parses an unsigned decimal token. Returns 1 and *v, or 0. */
 int fr_parse_u64(const char *s, size_t len, uint64_t *v);
 

@@ -72,8 +72,6 @@ static inline void fr_ktab_prefetch_slot(const fr_ktab *t, uint64_t hash)
 /* Hints the CPU to fetch the first entry whose slot tag matches hash (the
  * slot itself should already be cached). Never reads the entry. */
 void fr_ktab_prefetch_entry(const fr_ktab *t, uint64_t hash);
-/* Bytes of memory the table holds. */
-size_t fr_ktab_bytes(const fr_ktab *t);
 
 /* Interned strings: each distinct string gets index 0, 1, 2, ... */
 typedef struct fr_strtab {

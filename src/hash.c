@@ -59,11 +59,6 @@ void fr_ktab_reset(fr_ktab *t)
     t->count = 0;
 }
 
-size_t fr_ktab_bytes(const fr_ktab *t)
-{
-    return t->cap * t->entry_size + t->nslots * sizeof *t->slots;
-}
-
 /* 1 when the two keys of nwords words are equal. */
 static inline int keys_equal(const uint8_t *a, const uint8_t *b, size_t size)
 {

@@ -514,6 +514,23 @@ general:
     return tl && fr_addr_parse(a, t, tl) ? 1 : -1;
 }
 
+/* Reads a time in seconds or milliseconds into *t. Returns 1 (present),
+ * 0 ('-') or -1 (anything else, out of range included). */
+static inline int fast_time(const char **pp, const char *end, fr_record *rec, int col,
+                            int64_t *t)
+{
+    uint64_t v;
+    int r = fast_num(pp, end, rec, col, &v);
+    if (r <= 0)
+        return r;
+    if (v >= MS_THRESHOLD)
+        v /= 1000;
+    if (v > MAX_TIME)
+        return -1;
+    *t = (int64_t)v;
+    return 1;
+}
+
 /* Parses a default-format record. Returns 1 when rec is complete, 0 when the
  * general parser must look at the line. */
 static int parse_default_fast(const char *s, size_t n, fr_record *rec)
@@ -587,26 +604,14 @@ static int parse_default_fast(const char *s, size_t n, fr_record *rec)
         rec->has |= FR_HAS_BYTES;
     }
     /* start, end */
-    if ((r = fast_num(&p, end, rec, 10, &v)) < 0)
+    if ((r = fast_time(&p, end, rec, 10, &rec->start)) < 0)
         return 0;
-    if (r) {
-        if (v >= MS_THRESHOLD)
-            v /= 1000;
-        if (v > MAX_TIME)
-            return 0;
-        rec->start = (int64_t)v;
+    if (r)
         rec->has |= FR_HAS_START;
-    }
-    if ((r = fast_num(&p, end, rec, 11, &v)) < 0)
+    if ((r = fast_time(&p, end, rec, 11, &rec->end)) < 0)
         return 0;
-    if (r) {
-        if (v >= MS_THRESHOLD)
-            v /= 1000;
-        if (v > MAX_TIME)
-            return 0;
-        rec->end = (int64_t)v;
+    if (r)
         rec->has |= FR_HAS_END;
-    }
     /* action */
     tl = fast_tok(&p, end, rec, 12);
     const char *t = rec->tok[12];

@@ -117,6 +117,26 @@ fr_field fr_field_lookup(const char *name, size_t len)
 
 static inline int is_ws(char c) { return c == ' ' || c == '\t'; }
 
+/* Compares 6 or 8 bytes with a word load each (memcmp is a call here). */
+static inline int eq6(const char *t, const char *lit)
+{
+    uint32_t a, b;
+    uint16_t c, d;
+    memcpy(&a, t, 4);
+    memcpy(&b, lit, 4);
+    memcpy(&c, t + 4, 2);
+    memcpy(&d, lit + 4, 2);
+    return a == b && c == d;
+}
+
+static inline int eq8(const char *t, const char *lit)
+{
+    uint64_t a, b;
+    memcpy(&a, t, 8);
+    memcpy(&b, lit, 8);
+    return a == b;
+}
+
 void fr_fieldmap_clear(fr_fieldmap *m)
 {
     for (int i = 0; i < m->n; i++)
@@ -615,9 +635,9 @@ static int parse_default_fast(const char *s, size_t n, fr_record *rec)
     /* action */
     tl = fast_tok(&p, end, rec, 12);
     const char *t = rec->tok[12];
-    if (tl == 6 && memcmp(t, "ACCEPT", 6) == 0)
+    if (tl == 6 && eq6(t, "ACCEPT"))
         rec->action = FR_ACTION_ACCEPT;
-    else if (tl == 6 && memcmp(t, "REJECT", 6) == 0)
+    else if (tl == 6 && eq6(t, "REJECT"))
         rec->action = FR_ACTION_REJECT;
     else if (!(tl == 1 && t[0] == '-'))
         return 0;
@@ -626,9 +646,9 @@ static int parse_default_fast(const char *s, size_t n, fr_record *rec)
     t = rec->tok[13];
     if (tl == 2 && t[0] == 'O' && t[1] == 'K')
         rec->status = FR_STATUS_OK;
-    else if (tl == 6 && memcmp(t, "NODATA", 6) == 0)
+    else if (tl == 6 && eq6(t, "NODATA"))
         rec->status = FR_STATUS_NODATA;
-    else if (tl == 8 && memcmp(t, "SKIPDATA", 8) == 0)
+    else if (tl == 8 && eq8(t, "SKIPDATA"))
         rec->status = FR_STATUS_SKIPDATA;
     else if (!(tl == 1 && t[0] == '-'))
         return 0;
@@ -747,9 +767,9 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
             }
             break;
         case FR_F_ACTION:
-            if (tl == 6 && memcmp(t, "ACCEPT", 6) == 0)
+            if (tl == 6 && eq6(t, "ACCEPT"))
                 rec->action = FR_ACTION_ACCEPT;
-            else if (tl == 6 && memcmp(t, "REJECT", 6) == 0)
+            else if (tl == 6 && eq6(t, "REJECT"))
                 rec->action = FR_ACTION_REJECT;
             else
                 return bad(p, "bad value", f, c, map);
@@ -757,9 +777,9 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
         case FR_F_LOG_STATUS:
             if (tl == 2 && memcmp(t, "OK", 2) == 0)
                 rec->status = FR_STATUS_OK;
-            else if (tl == 6 && memcmp(t, "NODATA", 6) == 0)
+            else if (tl == 6 && eq6(t, "NODATA"))
                 rec->status = FR_STATUS_NODATA;
-            else if (tl == 8 && memcmp(t, "SKIPDATA", 8) == 0)
+            else if (tl == 8 && eq8(t, "SKIPDATA"))
                 rec->status = FR_STATUS_SKIPDATA;
             else
                 return bad(p, "bad value", f, c, map);

@@ -9,6 +9,9 @@
 #include "fr_hash.h"
 #include "fr_topn.h"
 
+/* Interface ids (eni- and 17 hex digits) fit a three-word key. */
+#define IFACE_KEY 24
+
 typedef struct win_val {
     uint64_t records, ok, accept, reject, nodata, skipdata;
     uint64_t packets, bytes, accept_bytes, reject_bytes;
@@ -39,6 +42,7 @@ struct fr_agg {
     int64_t min_start, max_start;
     fr_ktab windows;   /* int64 window index -> win_val */
     fr_strtab iface_names;
+    fr_ktab iface_keys;  /* names of up to 24 bytes, zero-padded -> index */
     iface_val *ifaces; /* parallel to iface_names */
     size_t ifaces_cap;
     fr_ktab pairs;     /* (iface << 32 | window) -> nothing */
@@ -79,6 +83,7 @@ fr_agg *fr_agg_new(const fr_reduce_opts *opts)
     a->cache_widx = -1;
     if (fr_ktab_init(&a->windows, sizeof(int64_t), sizeof(win_val)) ||
         fr_strtab_init(&a->iface_names) ||
+        fr_ktab_init(&a->iface_keys, IFACE_KEY, sizeof(uint64_t)) ||
         fr_ktab_init(&a->pairs, sizeof(uint64_t), 0)) {
         fr_agg_free(a);
         return NULL;
@@ -97,6 +102,7 @@ void fr_agg_free(fr_agg *a)
     }
     free(a->ifaces);
     fr_strtab_clear(&a->iface_names);
+    fr_ktab_clear(&a->iface_keys);
     fr_ktab_clear(&a->windows);
     fr_ktab_clear(&a->pairs);
     free(a);
@@ -163,10 +169,25 @@ append:
 /* Returns the interface slot for name, creating it; NULL when out of memory. */
 static iface_val *iface_get(fr_agg *a, const char *name, size_t len, long *idx_out)
 {
+    uint64_t key[IFACE_KEY / 8] = {0};
+    uint64_t *slot = NULL;
+    if (len <= IFACE_KEY) {
+        memcpy(key, name, len);
+        int c;
+        slot = fr_ktab_upsert(&a->iface_keys, key, fr_ktab_hash(&a->iface_keys, key), &c);
+        if (!slot)
+            return NULL;
+        if (!c) {
+            *idx_out = (long)*slot;
+            return &a->ifaces[*slot];
+        }
+    }
     int created;
     long idx = fr_strtab_intern(&a->iface_names, name, len, &created);
     if (idx < 0)
         return NULL;
+    if (slot)
+        *slot = (uint64_t)idx;
     if (created) {
         if ((size_t)idx >= a->ifaces_cap) {
             size_t cap = a->ifaces_cap ? a->ifaces_cap * 2 : 16;

@@ -36,7 +36,7 @@ typedef struct example {
 typedef struct wfile {
     fr_file_stats st;
     int nex;
-    example ex[FR_EXAMPLES_PER_FILE];
+    example *ex; /* FR_EXAMPLES_PER_FILE slots, allocated at the first one */
 } wfile;
 
 typedef struct blines {
@@ -460,14 +460,17 @@ static fr_err read_block(run *R, fstate *fs, block *b)
 
 /* ---- parsing ---- */
 
-/* Keeps the FR_EXAMPLES_PER_FILE earliest malformed lines of a file. */
-static void example_add(wfile *wf, uint64_t seq, uint64_t line, const char *reason)
+/* Keeps the FR_EXAMPLES_PER_FILE earliest malformed lines of a file.
+ * Returns FR_OK or FR_ERR_NOMEM. */
+static fr_err example_add(wfile *wf, uint64_t seq, uint64_t line, const char *reason)
 {
+    if (!wf->ex && !(wf->ex = calloc(FR_EXAMPLES_PER_FILE, sizeof *wf->ex)))
+        return FR_ERR_NOMEM;
     int n = wf->nex;
     if (n == FR_EXAMPLES_PER_FILE) {
         example *last = &wf->ex[n - 1];
         if (last->seq < seq || (last->seq == seq && last->line < line))
-            return;
+            return FR_OK;
         n--;
     }
     int i = n;
@@ -480,16 +483,18 @@ static void example_add(wfile *wf, uint64_t seq, uint64_t line, const char *reas
     wf->ex[i].line = line;
     snprintf(wf->ex[i].reason, sizeof wf->ex[i].reason, "%s", reason);
     wf->nex = n + 1;
+    return FR_OK;
 }
 
-/* Counts a line the reader already judged malformed (too long, cut off). */
-static void malformed_whole_line(worker *w, const block *b, uint64_t line, const char *why)
+/* Counts a line the reader already judged malformed (too long, cut off).
+ * Returns FR_OK or FR_ERR_NOMEM. */
+static fr_err malformed_whole_line(worker *w, const block *b, uint64_t line, const char *why)
 {
     const fr_pipeline_opts *o = w->run->o;
     w->files[b->file].st.malformed++;
-    example_add(&w->files[b->file], b->seq, line, why);
     if (o->hook)
         o->hook(o->hook_ctx, b->file, b->seq, line, FR_LINE_MALFORMED, NULL, b->map, why);
+    return example_add(&w->files[b->file], b->seq, line, why);
 }
 
 /* Moves the worker's top tables into the shared ones. Returns FR_OK or NOMEM. */
@@ -508,8 +513,8 @@ static fr_err process_block(worker *w, const block *b)
     fr_file_stats *st = &wf->st;
     uint64_t line = 0;
     const fr_pipeline_opts *o = w->run->o;
-    if (b->overlong_first)
-        malformed_whole_line(w, b, ++line, "line too long");
+    if (b->overlong_first && malformed_whole_line(w, b, ++line, "line too long"))
+        return FR_ERR_NOMEM;
     const char *p = (const char *)b->data, *end = p + b->len;
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -533,13 +538,14 @@ static fr_err process_block(worker *w, const block *b)
             break;
         case FR_LINE_MALFORMED:
             st->malformed++;
-            example_add(wf, b->seq, line, w->parser.reason);
+            if (example_add(wf, b->seq, line, w->parser.reason))
+                return FR_ERR_NOMEM;
             break;
         }
         p += ll + 1;
     }
-    if (b->cut_tail)
-        malformed_whole_line(w, b, ++line, "incomplete line at the damaged data");
+    if (b->cut_tail && malformed_whole_line(w, b, ++line, "incomplete line at the damaged data"))
+        return FR_ERR_NOMEM;
     st->lines += line;
     if (w->nbl == w->capbl) {
         size_t cap = w->capbl ? w->capbl * 2 : 256;
@@ -691,13 +697,19 @@ static fr_err finish_inputs(run *R, worker *ws, int T)
         fr_input_row *row = &R->r->inputs[f];
         fr_file_stats st;
         memset(&st, 0, sizeof st);
-        example ex[FR_EXAMPLES_PER_FILE * 64];
-        size_t nex = 0;
+        /* the earliest examples over all workers */
+        wfile acc = {0};
         for (int t = 0; t < T; t++) {
-            fr_file_stats_add(&st, &ws[t].files[f].st);
-            for (int e = 0; e < ws[t].files[f].nex && nex < sizeof ex / sizeof ex[0]; e++)
-                ex[nex++] = ws[t].files[f].ex[e];
+            const wfile *wf = &ws[t].files[f];
+            fr_file_stats_add(&st, &wf->st);
+            for (int e = 0; e < wf->nex; e++)
+                if (example_add(&acc, wf->ex[e].seq, wf->ex[e].line, wf->ex[e].reason)) {
+                    free(acc.ex);
+                    goto done;
+                }
         }
+        example *ex = acc.ex;
+        size_t nex = (size_t)acc.nex;
         /* first line number of each block of this file */
         size_t b0 = pos;
         while (pos < total && all[pos].file == f)
@@ -705,34 +717,30 @@ static fr_err finish_inputs(run *R, worker *ws, int T)
         uint64_t maxseq = pos > b0 ? all[pos - 1].seq + 1 : 0;
         free(firstline);
         firstline = calloc(maxseq + 1, sizeof *firstline);
-        if (!firstline)
+        if (!firstline) {
+            free(ex);
             goto done;
+        }
         for (size_t i = b0; i < pos; i++)
             firstline[all[i].seq + 1] = all[i].lines;
         for (uint64_t s = 1; s <= maxseq; s++)
             firstline[s] += firstline[s - 1];
-        /* sort examples by (seq, line) and keep the first ones */
-        for (size_t i = 1; i < nex; i++)
-            for (size_t j = i; j > 0 && (ex[j - 1].seq > ex[j].seq ||
-                                         (ex[j - 1].seq == ex[j].seq && ex[j - 1].line > ex[j].line));
-                 j--) {
-                example tmp = ex[j];
-                ex[j] = ex[j - 1];
-                ex[j - 1] = tmp;
-            }
-        if (nex > FR_EXAMPLES_PER_FILE)
-            nex = FR_EXAMPLES_PER_FILE;
         row->examples = calloc(nex ? nex : 1, sizeof *row->examples);
-        if (!row->examples)
+        if (!row->examples) {
+            free(ex);
             goto done;
+        }
         for (size_t i = 0; i < nex; i++) {
             uint64_t base = ex[i].seq < maxseq ? firstline[ex[i].seq] : 0;
             row->examples[i].line = base + ex[i].line;
             row->examples[i].reason = strdup(ex[i].reason);
-            if (!row->examples[i].reason)
+            if (!row->examples[i].reason) {
+                free(ex);
                 goto done;
+            }
             row->n_examples = i + 1;
         }
+        free(ex);
         row->lines = st.lines;
         row->records = st.records;
         row->malformed = st.malformed;
@@ -872,6 +880,8 @@ cleanup:
         for (int t = 0; t < T; t++) {
             fr_agg_free(ws[t].agg);
             fr_topn_free(ws[t].top);
+            for (size_t f = 0; ws[t].files && f < src->n; f++)
+                free(ws[t].files[f].ex);
             free(ws[t].files);
             free(ws[t].bl);
             fr_parser_clear(&ws[t].parser);

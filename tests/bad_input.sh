@@ -101,6 +101,24 @@ if [ -r /proc/self/mem ]; then
     cmp -s "$TMP/r0/windows.csv" "$TMP/r2b/windows.csv" || fail "a read error lost other data"
 fi
 
+# --- the first 10 malformed lines of a big file, whatever the threads ---
+"$PYTHON" - "$TMP/in/many.log" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(1, 40001):
+        if i % 997 == 0:
+            f.write("2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 x%d 1795651200 1795651260 ACCEPT OK\n" % i)
+        else:
+            f.write("2 1 eni-%d 10.0.%d.1 10.0.0.2 1 2 6 1 10 1795651200 1795651260 ACCEPT OK\n" % (i % 50, i % 200))
+PY
+first10=$(awk -v f="$TMP/in/many.log" 'BEGIN { for (i = 997; i <= 9970; i += 997) printf "%s:%d: bad number in bytes\n", f, i }')
+for j in 1 3; do
+    expect_exit 1 "$FLOWREPORT" -q -j "$j" -f csv -o "$TMP/r8" "$TMP/in/many.log" 2>"$TMP/err"
+    grep ':[0-9][0-9]*: ' "$TMP/err" >"$TMP/got" || true
+    printf '%s\n' "$first10" | diff -u - "$TMP/got" >&2 || fail "-j $j: wrong first malformed lines"
+    grep -q "many.log: 30 more malformed lines not shown" "$TMP/err" || fail "-j $j: the rest is not counted"
+done
+
 # --- a huge line is malformed, the lines around it are kept ---
 "$PYTHON" - "$TMP/in/huge.log" <<'PY'
 import sys

@@ -15,9 +15,9 @@ pass() { echo "PASS: $*"; }
 
 # expect_exit CODE CMD...: runs CMD and fails unless it exits with CODE.
 expect_exit() {
-    want=$1; shift
-    set +e; "$@"; got=$?; set -e
-    [ "$got" -eq "$want" ] || fail "expected exit $want, got $got: $*"
+    _ee_want=$1; shift
+    set +e; "$@"; _ee_got=$?; set -e
+    [ "$_ee_got" -eq "$_ee_want" ] || fail "expected exit $_ee_want, got $_ee_got: $*"
 }
 
 [ -x "$FLOWREPORT" ] || skip "flowreport not built ($FLOWREPORT)"

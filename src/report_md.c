@@ -39,6 +39,28 @@ static void text(md *m, const char *s)
     }
 }
 
+/* Writes s as a code span: shown literally, whatever it holds (not for
+ * table cells, where '|' still splits the cell). */
+static void code(md *m, const char *s)
+{
+    size_t run = 0, longest = 0;
+    for (const char *c = s; *c; c++) {
+        run = *c == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    char fence[16];
+    size_t n = longest + 1 < sizeof fence ? longest + 1 : sizeof fence - 1;
+    memset(fence, '`', n);
+    fence[n] = '\0';
+    int pad = s[0] == '`' || (s[0] && s[strlen(s) - 1] == '`');
+    out(m, "%s%s", fence, pad ? " " : "");
+    for (const char *c = s; *c; c++)
+        if (fputc(*c == '\n' || *c == '\r' ? ' ' : *c, m->fp) == EOF)
+            m->failed = 1;
+    out(m, "%s%s", pad ? " " : "", fence);
+}
+
 /* Formats v with thousands separators into buf (32 bytes); returns buf. */
 static char *num(uint64_t v, char *buf)
 {
@@ -178,14 +200,14 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
             const fr_input_row *in = &r->inputs[i];
             if (in->status != FR_INPUT_OK) {
                 out(&m, "- ");
-                text(&m, in->path);
+                code(&m, in->path);
                 out(&m, ": %s: ", status_name(in->status));
                 text(&m, in->error ? in->error : "");
                 out(&m, "\n");
             }
             for (size_t k = 0; k < in->n_examples; k++) {
                 out(&m, "- ");
-                text(&m, in->path);
+                code(&m, in->path);
                 out(&m, in->line_unit_event ? ":event %" PRIu64 ": " : ":%" PRIu64 ": ",
                     in->examples[k].line);
                 text(&m, in->examples[k].reason);

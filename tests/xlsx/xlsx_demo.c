@@ -119,17 +119,9 @@ static void demo_totals(demo *d)
             t->skipdata_gap_seconds += (uint64_t)(g->end - g->start);
         }
     }
-    for (size_t i = 0; i < r->n_inputs; i++) {
-        const fr_input_row *in = &r->inputs[i];
-        t->files++;
-        t->files_failed += in->status != FR_INPUT_OK;
-        t->size += in->size;
-        t->text_bytes += in->text_bytes;
-        t->lines += in->lines;
-        t->excluded += in->excluded;
-        t->untimed += in->untimed;
-        t->malformed += in->malformed;
-        t->tgw_records += in->tgw_records;
+    if (!fr_report_sum_inputs(r)) {
+        fprintf(stderr, "xlsx_demo: cannot sum the inputs\n");
+        exit(1);
     }
 }
 

@@ -567,7 +567,7 @@ static int parse_default_fast(const char *s, size_t n, fr_record *rec)
         return 0;
     /* account-id, interface-id */
     size_t tl = fast_tok(&p, end, rec, 1);
-    if (tl == 0)
+    if (tl == 0 || memchr(rec->tok[1], '\0', tl))
         return 0;
     if (!(tl == 1 && rec->tok[1][0] == '-')) {
         rec->account = rec->tok[1];
@@ -575,7 +575,7 @@ static int parse_default_fast(const char *s, size_t n, fr_record *rec)
         rec->has |= FR_HAS_ACCOUNT;
     }
     tl = fast_tok(&p, end, rec, 2);
-    if (tl == 0)
+    if (tl == 0 || memchr(rec->tok[2], '\0', tl))
         return 0;
     if (!(tl == 1 && rec->tok[2][0] == '-')) {
         rec->iface = rec->tok[2];
@@ -785,11 +785,15 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
                 return bad(p, "bad value", f, c, map);
             break;
         case FR_F_INTERFACE_ID:
+            if (memchr(t, '\0', tl))
+                return bad(p, "NUL byte", f, c, map);
             rec->iface = t;
             rec->iface_len = (uint32_t)tl;
             rec->has |= FR_HAS_IFACE;
             break;
         case FR_F_ACCOUNT_ID:
+            if (memchr(t, '\0', tl))
+                return bad(p, "NUL byte", f, c, map);
             rec->account = t;
             rec->account_len = (uint32_t)tl;
             rec->has |= FR_HAS_ACCOUNT;

@@ -424,10 +424,15 @@ done:
 
 /* ---- building the report ---- */
 
-static int cmp_iface_name(const void *pa, const void *pb)
+/* An interface name and its index in the aggregate. */
+typedef struct named {
+    const char *name;
+    size_t idx;
+} named;
+
+static int cmp_named(const void *pa, const void *pb)
 {
-    const fr_iface_row *a = pa, *b = pb;
-    return strcmp(a->interface_id, b->interface_id);
+    return strcmp(((const named *)pa)->name, ((const named *)pb)->name);
 }
 
 static int cmp_gap(const void *pa, const void *pb)
@@ -523,22 +528,37 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
         }
     }
 
-    /* interfaces and gaps */
+    /* interfaces (by name) and their gaps */
     size_t ni = a->iface_names.count;
-    if (ni) {
-        r->ifaces = calloc(ni, sizeof *r->ifaces);
-        if (!r->ifaces)
-            return FR_ERR_NOMEM;
-    }
+    named *order = calloc(ni ? ni : 1, sizeof *order);
+    if (!order)
+        return FR_ERR_NOMEM;
     size_t ngaps = 0;
     for (size_t i = 0; i < ni; i++) {
-        iface_val *v = &a->ifaces[i];
+        order[i].name = a->iface_names.strs[i];
+        order[i].idx = i;
+        for (int g = 0; g < 2; g++) {
+            ivlist_compact(&a->ifaces[i].gaps[g]);
+            ngaps += a->ifaces[i].gaps[g].n;
+        }
+    }
+    if (ni > 1)
+        qsort(order, ni, sizeof *order, cmp_named);
+    r->ifaces = calloc(ni ? ni : 1, sizeof *r->ifaces);
+    r->gaps = calloc(ngaps ? ngaps : 1, sizeof *r->gaps);
+    if (!r->ifaces || !r->gaps) {
+        free(order);
+        return FR_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < ni; i++) {
+        const iface_val *v = &a->ifaces[order[i].idx];
         fr_iface_row *row = &r->ifaces[r->n_ifaces];
-        row->interface_id = strdup(a->iface_names.strs[i]);
+        row->interface_id = strdup(order[i].name);
         row->account_id = strdup(v->account ? v->account : "");
         if (!row->interface_id || !row->account_id) {
             free(row->interface_id);
             free(row->account_id);
+            free(order);
             return FR_ERR_NOMEM;
         }
         r->n_ifaces++;
@@ -552,25 +572,6 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
         row->reject_records = v->reject;
         row->packets = v->packets;
         row->bytes = v->bytes;
-        for (int g = 0; g < 2; g++) {
-            ivlist_compact(&v->gaps[g]);
-            ngaps += v->gaps[g].n;
-        }
-    }
-    t->interfaces = r->n_ifaces;
-    if (r->n_ifaces > 1)
-        qsort(r->ifaces, r->n_ifaces, sizeof *r->ifaces, cmp_iface_name);
-    if (ngaps) {
-        r->gaps = calloc(ngaps, sizeof *r->gaps);
-        if (!r->gaps)
-            return FR_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < r->n_ifaces; i++) {
-        fr_iface_row *row = &r->ifaces[i];
-        int created;
-        long idx = fr_strtab_intern(&a->iface_names, row->interface_id,
-                                    strlen(row->interface_id), &created);
-        const iface_val *v = &a->ifaces[idx];
         for (int g = 0; g < 2; g++)
             for (size_t k = 0; k < v->gaps[g].n; k++) {
                 fr_gap_row *gr = &r->gaps[r->n_gaps++];
@@ -588,6 +589,8 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
                 }
             }
     }
+    free(order);
+    t->interfaces = r->n_ifaces;
     if (r->n_gaps > 1)
         qsort(r->gaps, r->n_gaps, sizeof *r->gaps, cmp_gap);
 

@@ -208,6 +208,12 @@ static void test_parse_default(void)
                     P.reason, bad[i].reason);
         }
     }
+    /* a NUL byte inside an interface or account id (binary garbage) */
+    {
+        static const char nul_line[] = "2 1 eni-1\0x 10.0.0.1 10.0.0.2 1 2 6 1 1 100 160 ACCEPT OK";
+        CHECK(fr_parse_line(&P, &m, nul_line, sizeof nul_line - 1, &R) == FR_LINE_MALFORMED &&
+              strcmp(P.reason, "NUL byte in interface-id") == 0);
+    }
     /* CloudWatch export prefix and JSON message wrapper */
     CHECK(parse(&m, "2015-05-10T18:01:16.000Z 2 1 eni-1 - - - - - - - 1431280876 1431280934 - "
                     "NODATA") == FR_LINE_RECORD && R.start == 1431280876);

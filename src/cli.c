@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 void fr_cli_usage(FILE *fp)
 {
     fprintf(fp,
@@ -19,46 +18,46 @@ void fr_cli_usage(FILE *fp)
 void fr_cli_help(FILE *fp)
 {
     fprintf(fp,
-"Usage: flowreport [OPTIONS] INPUT...\n"
-"\n"
-"Reads AWS VPC Flow Log exports and writes CSV, Markdown and XLSX audit reports.\n"
-"INPUT is a file (plain or gzip), a directory (walked recursively, e.g. an\n"
-"'aws s3 sync' copy of AWSLogs/), or '-' for standard input.\n"
-"\n"
-"Input:\n"
-"      --fields \"F1 F2 ...\"  field order of files without a header line\n"
-"                             (default: the version-2 format)\n"
-"\n"
-"Period and windows:\n"
-"      --since WHEN          start of the period: a duration back from --until\n"
-"                            or now (90m, 24h, 7d), an ISO-8601 UTC time\n"
-"                            (2026-11-26T00:00:00Z), a date, or epoch seconds\n"
-"      --until WHEN          end of the period (exclusive); same forms\n"
-"      --window DUR          window size, 1m to 1d (default 1h)\n"
-"\n"
-"Reduction:\n"
-"  -j, --threads N           worker threads (default: online CPUs)\n"
-"      --top N               rows of each top table (default 20)\n"
-"      --max-memory SIZE     memory for the top tables' keys (default 512M)\n"
-"\n"
-"Output:\n"
-"  -o, --output DIR          report directory (default ./flowreport-report)\n"
-"  -f, --formats LIST        any of csv,md,xlsx (default all)\n"
-"\n"
-"General:\n"
-"  -q, --quiet               print nothing but errors\n"
-"  -v, --verbose             print progress details\n"
-"  -h, --help                this help\n"
-"  -V, --version             version and enabled features\n"
-"\n"
-"Exit status: 0 report written, input clean; 1 report written but some input\n"
-"was damaged, unreadable or malformed, or there was none; 2 usage error,\n"
-"nothing written; 3 fatal error, previous reports untouched.\n"
-"\n"
-"Examples:\n"
-"  flowreport ./flowlogs -o out/\n"
-"  flowreport --since 24h --window 15m /data/AWSLogs -o /srv/reports/today\n"
-"  zcat export.gz | flowreport --fields \"version interface-id srcaddr dstaddr\" -\n");
+            "Usage: flowreport [OPTIONS] INPUT...\n"
+            "\n"
+            "Reads AWS VPC Flow Log exports and writes CSV, Markdown and XLSX audit reports.\n"
+            "INPUT is a file (plain or gzip), a directory (walked recursively, e.g. an\n"
+            "'aws s3 sync' copy of AWSLogs/), or '-' for standard input.\n"
+            "\n"
+            "Input:\n"
+            "      --fields \"F1 F2 ...\"  field order of files without a header line\n"
+            "                             (default: the version-2 format)\n"
+            "\n"
+            "Period and windows:\n"
+            "      --since WHEN          start of the period: a duration back from --until\n"
+            "                            or now (90m, 24h, 7d), an ISO-8601 UTC time\n"
+            "                            (2026-11-26T00:00:00Z), a date, or epoch seconds\n"
+            "      --until WHEN          end of the period (exclusive); same forms\n"
+            "      --window DUR          window size, 1m to 1d (default 1h)\n"
+            "\n"
+            "Reduction:\n"
+            "  -j, --threads N           worker threads (default: online CPUs)\n"
+            "      --top N               rows of each top table (default 20)\n"
+            "      --max-memory SIZE     memory for the top tables' keys (default 512M)\n"
+            "\n"
+            "Output:\n"
+            "  -o, --output DIR          report directory (default ./flowreport-report)\n"
+            "  -f, --formats LIST        any of csv,md,xlsx (default all)\n"
+            "\n"
+            "General:\n"
+            "  -q, --quiet               print nothing but errors\n"
+            "  -v, --verbose             print progress details\n"
+            "  -h, --help                this help\n"
+            "  -V, --version             version and enabled features\n"
+            "\n"
+            "Exit status: 0 report written, input clean; 1 report written but some input\n"
+            "was damaged, unreadable or malformed, or there was none; 2 usage error,\n"
+            "nothing written; 3 fatal error, previous reports untouched.\n"
+            "\n"
+            "Examples:\n"
+            "  flowreport ./flowlogs -o out/\n"
+            "  flowreport --since 24h --window 15m /data/AWSLogs -o /srv/reports/today\n"
+            "  zcat export.gz | flowreport --fields \"version interface-id srcaddr dstaddr\" -\n");
 }
 
 int fr_parse_duration(const char *s, int64_t *secs)
@@ -212,8 +211,7 @@ static char *quote_args(int argc, char **argv)
 
 enum { OPT_SINCE = 256, OPT_UNTIL, OPT_WINDOW, OPT_FIELDS, OPT_TOP, OPT_MAXMEM };
 
-fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf,
-                    size_t errlen)
+fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf, size_t errlen)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -335,7 +333,8 @@ fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf
         if (fr_parse_duration(until, &d))
             o->until = now - d;
         else if (!fr_parse_time(until, &o->until)) {
-            snprintf(errbuf, errlen, "--until: '%s' is not a duration, ISO-8601 time or epoch", until);
+            snprintf(errbuf, errlen, "--until: '%s' is not a duration, ISO-8601 time or epoch",
+                     until);
             return FR_ERR_USAGE;
         }
         o->until_set = 1;
@@ -344,7 +343,8 @@ fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf
         if (fr_parse_duration(since, &d))
             o->since = (o->until_set ? o->until : now) - d;
         else if (!fr_parse_time(since, &o->since)) {
-            snprintf(errbuf, errlen, "--since: '%s' is not a duration, ISO-8601 time or epoch", since);
+            snprintf(errbuf, errlen, "--since: '%s' is not a duration, ISO-8601 time or epoch",
+                     since);
             return FR_ERR_USAGE;
         }
         o->since_set = 1;

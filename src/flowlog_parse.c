@@ -115,7 +115,10 @@ fr_field fr_field_lookup(const char *name, size_t len)
     return FR_F_UNKNOWN;
 }
 
-static inline int is_ws(char c) { return c == ' ' || c == '\t'; }
+static inline int is_ws(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 /* Compares 6 or 8 bytes with a word load each (memcmp is a call here). */
 static inline int eq6(const char *t, const char *lit)
@@ -144,8 +147,7 @@ void fr_fieldmap_clear(fr_fieldmap *m)
     memset(m, 0, sizeof *m);
 }
 
-fr_err fr_fieldmap_parse(fr_fieldmap *m, const char *s, size_t len, char *errbuf,
-                         size_t errlen)
+fr_err fr_fieldmap_parse(fr_fieldmap *m, const char *s, size_t len, char *errbuf, size_t errlen)
 {
     fr_fieldmap_clear(m);
     size_t i = 0;
@@ -179,8 +181,9 @@ fr_err fr_fieldmap_parse(fr_fieldmap *m, const char *s, size_t len, char *errbuf
         }
         /* Transit Gateway fields, known ones and any newer tgw-* name */
         if ((f >= FR_F_RESOURCE_TYPE && f < FR_F_COUNT) ||
-            (f == FR_F_UNKNOWN && ((nlen > 4 && memcmp(name, "tgw-", 4) == 0) ||
-                                   (nlen > 13 && memcmp(name, "packets-lost-", 13) == 0))))
+            (f == FR_F_UNKNOWN &&
+             ((nlen > 4 && memcmp(name, "tgw-", 4) == 0) ||
+              (nlen > 13 && memcmp(name, "packets-lost-", 13) == 0))))
             m->tgw = 1;
         m->n++;
     }
@@ -226,7 +229,7 @@ int fr_line_is_header(const char *line, size_t len)
     size_t i = 0;
     while (i < len && is_ws(line[i]))
         i++;
-    if (i >= len || !(line[i] >= 'a' && line[i] <= 'z') ) {
+    if (i >= len || !(line[i] >= 'a' && line[i] <= 'z')) {
         /* "${version} ..." as printed by the console counts too */
         if (!(i + 2 < len && line[i] == '$' && line[i + 1] == '{'))
             return 0;
@@ -264,7 +267,10 @@ int fr_parse_u64(const char *s, size_t len, uint64_t *v)
     return 1;
 }
 
-void fr_parser_init(fr_parser *p) { memset(p, 0, sizeof *p); }
+void fr_parser_init(fr_parser *p)
+{
+    memset(p, 0, sizeof *p);
+}
 
 void fr_parser_clear(fr_parser *p)
 {
@@ -298,8 +304,7 @@ static int export_prefix(const char *s, size_t len, size_t *skip)
 /* Unwraps a CloudWatch export prefix or a {"message": ...} wrapper: sets
  * *out and *outlen to the record text. Returns 0 when a JSON wrapper is
  * broken (p->reason says why), else 1. */
-static int unwrap_line(fr_parser *p, const char *line, size_t len, const char **out,
-                       size_t *outlen)
+static int unwrap_line(fr_parser *p, const char *line, size_t len, const char **out, size_t *outlen)
 {
     size_t skip;
     if (line[0] >= '0' && line[0] <= '9' && export_prefix(line, len, &skip)) {
@@ -404,8 +409,7 @@ static int split_tokens(const char *s, size_t n, fr_record *rec)
 }
 
 /* Sets the reason and returns FR_LINE_MALFORMED. */
-static fr_line_kind bad(fr_parser *p, const char *what, fr_field f, int col,
-                        const fr_fieldmap *map)
+static fr_line_kind bad(fr_parser *p, const char *what, fr_field f, int col, const fr_fieldmap *map)
 {
     const char *name = f < FR_F_COUNT ? fields[f].name : map->unknown[col];
     snprintf(p->reason, sizeof p->reason, "%s in %s", what, name ? name : "?");
@@ -459,8 +463,7 @@ found:
 
 /* Reads a number of at most 19 digits, or '-'. Returns 1 (present), 0
  * (absent) or -1 (anything else). */
-static inline int fast_num(const char **pp, const char *end, fr_record *rec, int col,
-                           uint64_t *v)
+static inline int fast_num(const char **pp, const char *end, fr_record *rec, int col, uint64_t *v)
 {
     const char *p = *pp, *t = p;
     uint64_t x = 0;
@@ -494,8 +497,7 @@ static inline int fast_num(const char **pp, const char *end, fr_record *rec, int
 
 /* Reads an address, IPv4 parsed in the same pass, anything else through
  * fr_addr_parse. Returns 1 (present), 0 ('-') or -1 (not an address). */
-static inline int fast_addr(const char **pp, const char *end, fr_record *rec, int col,
-                            fr_addr *a)
+static inline int fast_addr(const char **pp, const char *end, fr_record *rec, int col, fr_addr *a)
 {
     const char *p = *pp, *t = p;
     unsigned parts = 0, v = 0, digits = 0;
@@ -536,8 +538,7 @@ general:
 
 /* Reads a time in seconds or milliseconds into *t. Returns 1 (present),
  * 0 ('-') or -1 (anything else, out of range included). */
-static inline int fast_time(const char **pp, const char *end, fr_record *rec, int col,
-                            int64_t *t)
+static inline int fast_time(const char **pp, const char *end, fr_record *rec, int col, int64_t *t)
 {
     uint64_t v;
     int r = fast_num(pp, end, rec, col, &v);
@@ -661,8 +662,8 @@ static int parse_default_fast(const char *s, size_t n, fr_record *rec)
     return 1;
 }
 
-fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *line,
-                           size_t len, fr_record *rec)
+fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *line, size_t len,
+                           fr_record *rec)
 {
     if (len && line[len - 1] == '\r')
         len--;
@@ -823,8 +824,7 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
                     return bad(p, "bad address", f, c, map);
                 break;
             }
-            default:
-                break;
+            default: break;
             }
         }
     }

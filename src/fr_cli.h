@@ -16,20 +16,19 @@ typedef struct fr_opts {
     int since_set, until_set;
     int64_t window;
     unsigned top_n;
-    int threads;          /* 0: one per online CPU */
-    uint64_t max_memory;  /* bytes */
-    fr_fieldmap fields;   /* map for headerless input */
+    int threads; /* 0: one per online CPU */
+    uint64_t max_memory; /* bytes */
+    fr_fieldmap fields; /* map for headerless input */
     int quiet, verbose;
     int help, version;
-    char **inputs;        /* points into argv */
+    char **inputs; /* points into argv */
     size_t n_inputs;
-    char *command_line;   /* shell-quoted argv (owned) */
+    char *command_line; /* shell-quoted argv (owned) */
 } fr_opts;
 
 /* Parses argv into o. `now` is the current Unix time (for relative --since).
  * Returns FR_OK, or FR_ERR_USAGE with a message in errbuf. */
-fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf,
-                    size_t errlen);
+fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf, size_t errlen);
 
 /* Frees what o owns. */
 void fr_opts_clear(fr_opts *o);

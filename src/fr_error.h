@@ -6,15 +6,15 @@
 /* Error codes. Modules return these; only main() maps them to exit codes. */
 typedef enum fr_err {
     FR_OK = 0,
-    FR_ERR_NOMEM,      /* out of memory */
-    FR_ERR_USAGE,      /* bad option or argument */
-    FR_ERR_IO,         /* read or write failed (see errno / detail) */
-    FR_ERR_OPEN,       /* a file or directory could not be opened */
-    FR_ERR_GZIP,       /* damaged or truncated gzip data */
-    FR_ERR_FORMAT,     /* unsupported input format */
-    FR_ERR_THREAD,     /* a thread could not be started */
-    FR_ERR_RANGE,      /* a value (period, window count) is out of range */
-    FR_ERR_XLSX,       /* the XLSX writer failed */
+    FR_ERR_NOMEM, /* out of memory */
+    FR_ERR_USAGE, /* bad option or argument */
+    FR_ERR_IO, /* read or write failed (see errno / detail) */
+    FR_ERR_OPEN, /* a file or directory could not be opened */
+    FR_ERR_GZIP, /* damaged or truncated gzip data */
+    FR_ERR_FORMAT, /* unsupported input format */
+    FR_ERR_THREAD, /* a thread could not be started */
+    FR_ERR_RANGE, /* a value (period, window count) is out of range */
+    FR_ERR_XLSX, /* the XLSX writer failed */
     FR_ERR__COUNT
 } fr_err;
 

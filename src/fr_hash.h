@@ -32,10 +32,10 @@ static inline uint64_t fr_hash_words(const void *key, size_t nwords)
  * Entries stay at dense indexes 0..count-1 in insertion order. */
 typedef struct fr_ktab {
     size_t key_size, val_size, entry_size;
-    size_t count, cap;      /* entries */
-    uint8_t *entries;       /* count * entry_size: key then value */
-    uint64_t *slots;        /* hash high bits << 32 | index+1; 0 = empty */
-    size_t nslots;          /* power of two, at most 70 % full */
+    size_t count, cap; /* entries */
+    uint8_t *entries; /* count * entry_size: key then value */
+    uint64_t *slots; /* hash high bits << 32 | index+1; 0 = empty */
+    size_t nslots; /* power of two, at most 70 % full */
 } fr_ktab;
 
 /* Initialises t for keys of key_size bytes (a multiple of 8); returns 0,

@@ -14,16 +14,15 @@
 /* Called for every line when set (tests and tools; use with threads == 1 to
  * get lines in order). line is 1-based within block seq of input file. rec
  * and map are valid for FR_LINE_RECORD, reason for FR_LINE_MALFORMED. */
-typedef void (*fr_line_hook)(void *ctx, size_t file, uint64_t seq, uint64_t line,
-                             fr_line_kind kind, const fr_record *rec,
-                             const fr_fieldmap *map, const char *reason);
+typedef void (*fr_line_hook)(void *ctx, size_t file, uint64_t seq, uint64_t line, fr_line_kind kind,
+                             const fr_record *rec, const fr_fieldmap *map, const char *reason);
 
 typedef struct fr_pipeline_opts {
     fr_reduce_opts reduce;
-    int threads;                 /* >= 1 */
-    uint64_t max_memory;         /* budget of the top tables, bytes (0: none) */
-    const fr_fieldmap *fields;   /* map for files without a header */
-    fr_line_hook hook;           /* NULL normally */
+    int threads; /* >= 1 */
+    uint64_t max_memory; /* budget of the top tables, bytes (0: none) */
+    const fr_fieldmap *fields; /* map for files without a header */
+    fr_line_hook hook; /* NULL normally */
     void *hook_ctx;
 } fr_pipeline_opts;
 

@@ -17,8 +17,7 @@ typedef struct fr_reader fr_reader;
  * (0 at the end) and returns FR_OK, or returns an error with a message in
  * errbuf. close() releases ctx; it may be NULL. */
 typedef struct fr_reader_ops {
-    fr_err (*read)(void *ctx, uint8_t *buf, size_t cap, size_t *got, char *errbuf,
-                   size_t errlen);
+    fr_err (*read)(void *ctx, uint8_t *buf, size_t cap, size_t *got, char *errbuf, size_t errlen);
     void (*close)(void *ctx);
 } fr_reader_ops;
 
@@ -28,8 +27,7 @@ fr_reader *fr_reader_new(const char *name, const fr_reader_ops *ops, void *ctx);
 
 /* Opens a file, or standard input for "-". The reader hashes every byte it
  * reads (SHA-256). Returns NULL with *err and errbuf set on failure. */
-fr_reader *fr_reader_open_file(const char *path, fr_err *err, char *errbuf,
-                               size_t errlen);
+fr_reader *fr_reader_open_file(const char *path, fr_err *err, char *errbuf, size_t errlen);
 
 /* Returns a reader that yields the decompressed text of `raw` when it starts
  * with the gzip magic (all members, zlib or ISA-L), else raw's bytes as they

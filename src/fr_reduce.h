@@ -14,9 +14,9 @@
 #include "fr_topn.h"
 
 typedef struct fr_reduce_opts {
-    int64_t since, until;   /* period [since, until) when set */
+    int64_t since, until; /* period [since, until) when set */
     int since_set, until_set;
-    int64_t window;         /* seconds, > 0 */
+    int64_t window; /* seconds, > 0 */
     unsigned top_n;
 } fr_reduce_opts;
 

@@ -71,26 +71,26 @@ typedef struct fr_example {
 
 typedef enum fr_input_status {
     FR_INPUT_OK = 0,
-    FR_INPUT_DAMAGED,     /* read partly: damaged gzip, read error */
-    FR_INPUT_UNREADABLE,  /* could not be opened */
-    FR_INPUT_UNSUPPORTED  /* a format flowreport does not read (Parquet) */
+    FR_INPUT_DAMAGED, /* read partly: damaged gzip, read error */
+    FR_INPUT_UNREADABLE, /* could not be opened */
+    FR_INPUT_UNSUPPORTED /* a format flowreport does not read (Parquet) */
 } fr_input_status;
 
 /* One input file. */
 typedef struct fr_input_row {
     char *path;
-    uint64_t size;          /* bytes read from the file (compressed) */
-    uint64_t text_bytes;    /* bytes of text after decompression */
-    uint8_t sha256[32];     /* of the bytes read */
-    int compressed;         /* 1 when gzip */
+    uint64_t size; /* bytes read from the file (compressed) */
+    uint64_t text_bytes; /* bytes of text after decompression */
+    uint8_t sha256[32]; /* of the bytes read */
+    int compressed; /* 1 when gzip */
     fr_input_status status;
-    char *error;            /* message when status != OK, else NULL */
-    int line_unit_event;    /* 1 when positions are JSON event numbers */
+    char *error; /* message when status != OK, else NULL */
+    int line_unit_event; /* 1 when positions are JSON event numbers */
     uint64_t lines, records, malformed, excluded, untimed, tgw_records;
     uint64_t header_lines, blank_lines;
     int64_t first_start, last_start; /* of its valid timed records; 0 if none */
     size_t n_examples;
-    fr_example *examples;   /* sorted by line */
+    fr_example *examples; /* sorted by line */
 } fr_input_row;
 
 /* Totals over all inputs. records counts VPC records in the period. */
@@ -106,34 +106,34 @@ typedef struct fr_totals {
 
 typedef struct fr_report {
     /* provenance */
-    char *version;       /* flowreport version string */
-    char *command_line;  /* as typed, shell-quoted */
+    char *version; /* flowreport version string */
+    char *command_line; /* as typed, shell-quoted */
     uint8_t inputs_sha256[32]; /* over "sha256hex  path\n" of sorted inputs */
 
     /* period */
     int64_t period_start, period_end; /* [start, end); both 0 when empty */
-    int64_t window;                   /* seconds */
+    int64_t window; /* seconds */
     int since_given, until_given;
     unsigned top_n;
 
     fr_totals totals;
 
     size_t n_inputs;
-    fr_input_row *inputs;       /* sorted by path */
+    fr_input_row *inputs; /* sorted by path */
     size_t n_unknown_fields;
-    char **unknown_fields;      /* sorted, distinct */
+    char **unknown_fields; /* sorted, distinct */
     size_t n_windows;
-    fr_window_row *windows;     /* by start */
+    fr_window_row *windows; /* by start */
     size_t n_ifaces;
-    fr_iface_row *ifaces;       /* by interface_id */
+    fr_iface_row *ifaces; /* by interface_id */
     size_t n_gaps;
-    fr_gap_row *gaps;           /* by interface_id, start, kind */
+    fr_gap_row *gaps; /* by interface_id, start, kind */
     size_t n_talkers;
-    fr_talker_row *talkers;     /* ranked */
+    fr_talker_row *talkers; /* ranked */
     size_t n_rejected;
-    fr_rejected_row *rejected;  /* ranked */
+    fr_rejected_row *rejected; /* ranked */
     size_t n_ports;
-    fr_port_row *ports;         /* ranked */
+    fr_port_row *ports; /* ranked */
     fr_topn_info talkers_info, rejected_info, ports_info;
 } fr_report;
 

@@ -20,10 +20,10 @@
 
 /* Exit statuses (documented in --help, README and the man page). */
 enum {
-    EXIT_CLEAN = 0,      /* report written, input clean */
-    EXIT_DAMAGED = 1,    /* report written, some input damaged or malformed */
-    EXIT_USAGE = 2,      /* usage or configuration error, nothing written */
-    EXIT_FATAL = 3       /* fatal error, previous reports untouched */
+    EXIT_CLEAN = 0, /* report written, input clean */
+    EXIT_DAMAGED = 1, /* report written, some input damaged or malformed */
+    EXIT_USAGE = 2, /* usage or configuration error, nothing written */
+    EXIT_FATAL = 3 /* fatal error, previous reports untouched */
 };
 
 /* Seconds on the monotonic clock. */
@@ -40,8 +40,8 @@ static void print_diagnostics(const fr_report *r)
     for (size_t i = 0; i < r->n_inputs; i++) {
         const fr_input_row *in = &r->inputs[i];
         for (size_t k = 0; k < in->n_examples; k++)
-            fprintf(stderr, in->line_unit_event ? "%s:event %" PRIu64 ": %s\n"
-                                                : "%s:%" PRIu64 ": %s\n",
+            fprintf(stderr,
+                    in->line_unit_event ? "%s:event %" PRIu64 ": %s\n" : "%s:%" PRIu64 ": %s\n",
                     in->path, in->examples[k].line, in->examples[k].reason);
         if (in->malformed > in->n_examples)
             fprintf(stderr, "%s: %" PRIu64 " more malformed lines not shown\n", in->path,
@@ -117,8 +117,7 @@ int main(int argc, char **argv)
         goto done;
     }
     fr_pipeline_opts po = {
-        .reduce = {opts.since, opts.until, opts.since_set, opts.until_set, opts.window,
-                   opts.top_n},
+        .reduce = {opts.since, opts.until, opts.since_set, opts.until_set, opts.window, opts.top_n},
         .threads = opts.threads,
         .max_memory = opts.max_memory,
         .fields = &opts.fields,

@@ -81,8 +81,7 @@ fr_output *fr_output_new(const char *dir, fr_err *err, char *errbuf, size_t errl
         return NULL;
     }
     if (make_dirs(dir) != 0 || access(dir, W_OK) != 0) {
-        snprintf(errbuf, errlen, "%s: cannot use as output directory: %s", dir,
-                 strerror(errno));
+        snprintf(errbuf, errlen, "%s: cannot use as output directory: %s", dir, strerror(errno));
         *err = FR_ERR_IO;
         fr_output_free(o);
         return NULL;
@@ -156,8 +155,8 @@ fr_err fr_output_commit(fr_output *o, char *errbuf, size_t errlen)
     }
     for (size_t i = 0; i < o->n; i++) {
         if (rename(o->files[i].temp_path, o->files[i].final_path) != 0) {
-            snprintf(errbuf, errlen, "%s: cannot rename into place: %s",
-                     o->files[i].final_path, strerror(errno));
+            snprintf(errbuf, errlen, "%s: cannot rename into place: %s", o->files[i].final_path,
+                     strerror(errno));
             return FR_ERR_IO;
         }
         free(o->files[i].temp_path);

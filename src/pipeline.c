@@ -23,7 +23,7 @@ typedef struct block {
     uint64_t seq;
     const fr_fieldmap *map;
     int overlong_first;
-    int cut_tail;       /* the file's text was cut after this block's last line */
+    int cut_tail; /* the file's text was cut after this block's last line */
     size_t len;
     uint8_t *data;
 } block;
@@ -52,8 +52,8 @@ typedef struct fstate {
     uint8_t *carry;
     size_t carry_len;
     int skipping, eof, started;
-    int text_cut;          /* a read error cut the text mid-line */
-    uint8_t *mem;          /* JSON messages as lines, when in document mode */
+    int text_cut; /* a read error cut the text mid-line */
+    uint8_t *mem; /* JSON messages as lines, when in document mode */
     size_t mem_len, mem_pos;
 } fstate;
 
@@ -64,7 +64,7 @@ typedef struct worker {
     pthread_t th;
     int started;
     fr_agg *agg;
-    fr_topn *top;      /* local top tables, moved to run.top when large */
+    fr_topn *top; /* local top tables, moved to run.top when large */
     wfile *files;
     blines *bl;
     size_t nbl, capbl;
@@ -88,9 +88,9 @@ struct run {
     int T;
     int abort;
     const fr_fieldmap *default_map;
-    fr_topn *top;              /* the shared top tables */
+    fr_topn *top; /* the shared top tables */
     pthread_mutex_t top_mu;
-    size_t flush_keys;         /* local top-table size that triggers a move */
+    size_t flush_keys; /* local top-table size that triggers a move */
     fr_fieldmap **maps;
     size_t nmaps;
     fr_strtab unknown;
@@ -267,8 +267,8 @@ static fr_err sniff_start(run *R, fstate *fs, block *b, size_t *len)
         return FR_OK;
     }
     size_t i = 0;
-    while (i < *len && (b->data[i] == ' ' || b->data[i] == '\t' || b->data[i] == '\r' ||
-                        b->data[i] == '\n'))
+    while (i < *len &&
+           (b->data[i] == ' ' || b->data[i] == '\t' || b->data[i] == '\r' || b->data[i] == '\n'))
         i++;
     if (i >= *len || (b->data[i] != '{' && b->data[i] != '['))
         return FR_OK;
@@ -323,7 +323,8 @@ static fr_err sniff_start(run *R, fstate *fs, block *b, size_t *len)
         size_t ll = 0, lc = 0;
         size_t k;
         json_t *ev;
-        json_array_foreach(events, k, ev) {
+        json_array_foreach(events, k, ev)
+        {
             json_t *m = json_object_get(ev, "message");
             const char *s = json_is_string(m) ? json_string_value(m) : "{no message}";
             size_t n = json_is_string(m) ? json_string_length(m) : strlen(s);
@@ -474,8 +475,8 @@ static fr_err example_add(wfile *wf, uint64_t seq, uint64_t line, const char *re
         n--;
     }
     int i = n;
-    while (i > 0 && (wf->ex[i - 1].seq > seq ||
-                     (wf->ex[i - 1].seq == seq && wf->ex[i - 1].line > line))) {
+    while (i > 0 &&
+           (wf->ex[i - 1].seq > seq || (wf->ex[i - 1].seq == seq && wf->ex[i - 1].line > line))) {
         wf->ex[i] = wf->ex[i - 1];
         i--;
     }
@@ -522,20 +523,15 @@ static fr_err process_block(worker *w, const block *b)
         line++;
         fr_line_kind kind = fr_parse_line(&w->parser, b->map, p, ll, &w->rec);
         if (o->hook)
-            o->hook(o->hook_ctx, b->file, b->seq, line, kind, &w->rec, b->map,
-                    w->parser.reason);
+            o->hook(o->hook_ctx, b->file, b->seq, line, kind, &w->rec, b->map, w->parser.reason);
         switch (kind) {
         case FR_LINE_RECORD:
             st->records++;
             if (fr_agg_add(w->agg, w->top, &w->rec, b->map->tgw, st) != FR_OK)
                 return FR_ERR_NOMEM;
             break;
-        case FR_LINE_BLANK:
-            st->blank_lines++;
-            break;
-        case FR_LINE_HEADER:
-            st->header_lines++;
-            break;
+        case FR_LINE_BLANK: st->blank_lines++; break;
+        case FR_LINE_HEADER: st->header_lines++; break;
         case FR_LINE_MALFORMED:
             st->malformed++;
             if (example_add(wf, b->seq, line, w->parser.reason))

@@ -19,11 +19,11 @@ struct fr_reader {
     char *name;
     const fr_reader_ops *ops;
     void *ctx;
-    uint64_t offset;     /* bytes delivered */
-    fr_reader *inner;    /* the raw reader under a text reader */
+    uint64_t offset; /* bytes delivered */
+    fr_reader *inner; /* the raw reader under a text reader */
     int is_gzip;
-    int intact;          /* the last error left the text whole (see header) */
-    EVP_MD_CTX *sha;     /* raw readers only */
+    int intact; /* the last error left the text whole (see header) */
+    EVP_MD_CTX *sha; /* raw readers only */
     char err[512];
 };
 
@@ -130,11 +130,26 @@ fr_err fr_reader_read(fr_reader *r, uint8_t *buf, size_t cap, size_t *got)
     return FR_OK;
 }
 
-const char *fr_reader_errmsg(const fr_reader *r) { return r->err; }
-const char *fr_reader_name(const fr_reader *r) { return r->name; }
-uint64_t fr_reader_offset(const fr_reader *r) { return r->offset; }
-int fr_reader_is_gzip(const fr_reader *r) { return r->is_gzip; }
-int fr_reader_text_intact(const fr_reader *r) { return r->intact; }
+const char *fr_reader_errmsg(const fr_reader *r)
+{
+    return r->err;
+}
+const char *fr_reader_name(const fr_reader *r)
+{
+    return r->name;
+}
+uint64_t fr_reader_offset(const fr_reader *r)
+{
+    return r->offset;
+}
+int fr_reader_is_gzip(const fr_reader *r)
+{
+    return r->is_gzip;
+}
+int fr_reader_text_intact(const fr_reader *r)
+{
+    return r->intact;
+}
 
 uint64_t fr_reader_raw_bytes(const fr_reader *r)
 {
@@ -152,7 +167,7 @@ int fr_reader_sha256(const fr_reader *r, uint8_t out[32])
     EVP_MD_CTX *copy = EVP_MD_CTX_new();
     unsigned int len = 0;
     int ok = copy && EVP_MD_CTX_copy_ex(copy, r->sha) == 1 &&
-             EVP_DigestFinal_ex(copy, out, &len) == 1 && len == 32;
+        EVP_DigestFinal_ex(copy, out, &len) == 1 && len == 32;
     EVP_MD_CTX_free(copy);
     return ok;
 }
@@ -176,14 +191,14 @@ enum { MODE_UNKNOWN, MODE_PLAIN, MODE_GZIP };
 
 typedef struct text_ctx {
     fr_reader *raw;
-    fr_err pending;      /* an error to report after the bytes before it */
+    fr_err pending; /* an error to report after the bytes before it */
     char pending_msg[512];
     fr_reader *self;
     uint8_t *in;
     size_t in_len, in_pos;
     int mode;
     int raw_eof;
-    int in_member;      /* inside a gzip member */
+    int in_member; /* inside a gzip member */
     int failed;
 #ifdef HAVE_ISAL
     struct inflate_state *isal;
@@ -212,8 +227,7 @@ static fr_err text_fill(text_ctx *c, char *errbuf, size_t errlen)
 }
 
 /* Reports damage found after `out` more bytes were inflated in this call. */
-static fr_err text_damage_at(text_ctx *c, size_t out, const char *what, char *errbuf,
-                             size_t errlen)
+static fr_err text_damage_at(text_ctx *c, size_t out, const char *what, char *errbuf, size_t errlen)
 {
     c->failed = 1;
     snprintf(errbuf, errlen, "damaged gzip data at uncompressed offset %llu: %s",
@@ -229,8 +243,8 @@ static fr_err text_damage(text_ctx *c, const char *what, char *errbuf, size_t er
 
 /* Damage found after `out` bytes were inflated in this call: hands those bytes
  * out now and keeps the error for the next call, so nothing decoded is lost. */
-static fr_err defer_damage(text_ctx *c, size_t out, const char *what, size_t *got,
-                           char *errbuf, size_t errlen)
+static fr_err defer_damage(text_ctx *c, size_t out, const char *what, size_t *got, char *errbuf,
+                           size_t errlen)
 {
     if (out == 0)
         return text_damage(c, what, errbuf, errlen);
@@ -293,8 +307,7 @@ static fr_err gzip_read(text_ctx *c, uint8_t *buf, size_t cap, size_t *got, char
                     continue;
                 }
                 c->self->intact = 1;
-                return text_damage(c, "trailing data after the last gzip member", errbuf,
-                                   errlen);
+                return text_damage(c, "trailing data after the last gzip member", errbuf, errlen);
             }
             if (member_start(c) != FR_OK)
                 return text_damage(c, "cannot reset decoder", errbuf, errlen);
@@ -310,8 +323,8 @@ static fr_err gzip_read(text_ctx *c, uint8_t *buf, size_t cap, size_t *got, char
         out = cap - s->avail_out;
         if (rc < 0) {
             const char *why = rc == ISAL_INCORRECT_CHECKSUM ? "CRC mismatch"
-                            : rc == ISAL_INVALID_WRAPPER  ? "bad gzip header"
-                                                          : "invalid deflate data";
+                : rc == ISAL_INVALID_WRAPPER                ? "bad gzip header"
+                                                            : "invalid deflate data";
             return defer_damage(c, out, why, got, errbuf, errlen);
         }
         if (s->block_state == ISAL_BLOCK_FINISH)

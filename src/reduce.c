@@ -30,7 +30,7 @@ typedef struct ivlist {
 typedef struct iface_val {
     uint64_t records, ok, nodata, skipdata, accept, reject, packets, bytes;
     int64_t first_start, last_end;
-    char *account;   /* smallest account-id seen, or NULL */
+    char *account; /* smallest account-id seen, or NULL */
     size_t account_len;
     int64_t last_widx;
     ivlist gaps[2];
@@ -40,12 +40,12 @@ struct fr_agg {
     fr_reduce_opts o;
     int has_time;
     int64_t min_start, max_start;
-    fr_ktab windows;   /* int64 window index -> win_val */
+    fr_ktab windows; /* int64 window index -> win_val */
     fr_strtab iface_names;
-    fr_ktab iface_keys;  /* names of up to 24 bytes, zero-padded -> index */
+    fr_ktab iface_keys; /* names of up to 24 bytes, zero-padded -> index */
     iface_val *ifaces; /* parallel to iface_names */
     size_t ifaces_cap;
-    fr_ktab pairs;     /* (iface << 32 | window) -> nothing */
+    fr_ktab pairs; /* (iface << 32 | window) -> nothing */
     /* one-entry caches: the last interface (exports often run by ENI) and
      * the last window */
     const char *last_iface;

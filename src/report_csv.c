@@ -95,16 +95,18 @@ fr_err fr_write_csv(const fr_report *r, fr_output *o, char *errbuf, size_t errle
 
     if (open_csv(&c, o, "windows.csv", errbuf, errlen))
         return FR_ERR_IO;
-    header(&c, "window_start,window_end,records,ok_records,accept_records,reject_records,"
-               "nodata_records,skipdata_records,packets,bytes,accept_bytes,reject_bytes,"
-               "interfaces");
+    header(&c,
+           "window_start,window_end,records,ok_records,accept_records,reject_records,"
+           "nodata_records,skipdata_records,packets,bytes,accept_bytes,reject_bytes,"
+           "interfaces");
     for (size_t i = 0; i < r->n_windows && !c.failed; i++) {
         const fr_window_row *w = &r->windows[i];
         put_time(&c, w->start);
         put_time(&c, w->end);
-        const uint64_t v[] = {w->records, w->ok_records, w->accept_records, w->reject_records,
-                              w->nodata_records, w->skipdata_records, w->packets, w->bytes,
-                              w->accept_bytes, w->reject_bytes, w->interfaces};
+        const uint64_t v[] = {w->records,        w->ok_records,     w->accept_records,
+                              w->reject_records, w->nodata_records, w->skipdata_records,
+                              w->packets,        w->bytes,          w->accept_bytes,
+                              w->reject_bytes,   w->interfaces};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
             put_u64(&c, v[k]);
         end_row(&c);
@@ -114,16 +116,18 @@ fr_err fr_write_csv(const fr_report *r, fr_output *o, char *errbuf, size_t errle
 
     if (open_csv(&c, o, "interfaces.csv", errbuf, errlen))
         return FR_ERR_IO;
-    header(&c, "interface_id,account_id,first_start,last_end,records,ok_records,"
-               "nodata_records,skipdata_records,accept_records,reject_records,packets,bytes");
+    header(&c,
+           "interface_id,account_id,first_start,last_end,records,ok_records,"
+           "nodata_records,skipdata_records,accept_records,reject_records,packets,bytes");
     for (size_t i = 0; i < r->n_ifaces && !c.failed; i++) {
         const fr_iface_row *f = &r->ifaces[i];
         put_str(&c, f->interface_id);
         put_str(&c, f->account_id);
         put_time(&c, f->first_start);
         put_time(&c, f->last_end);
-        const uint64_t v[] = {f->records, f->ok_records, f->nodata_records, f->skipdata_records,
-                              f->accept_records, f->reject_records, f->packets, f->bytes};
+        const uint64_t v[] = {f->records,          f->ok_records,     f->nodata_records,
+                              f->skipdata_records, f->accept_records, f->reject_records,
+                              f->packets,          f->bytes};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
             put_u64(&c, v[k]);
         end_row(&c);

@@ -149,9 +149,10 @@ static void topn_note(md *m, const fr_topn_info *info, size_t rows, const char *
     if (rows > MD_MAX_ROWS)
         out(m, "\nThe first %d of %zu rows are shown.\n", MD_MAX_ROWS, rows);
     if (info->approximate)
-        out(m, "\nApproximate: the distinct keys did not fit in `--max-memory`, so the "
-               "smallest were dropped along the way. The ranking counter of each row may be "
-               "low by at most %s (never high); the other counters are lower bounds. ",
+        out(m,
+            "\nApproximate: the distinct keys did not fit in `--max-memory`, so the "
+            "smallest were dropped along the way. The ranking counter of each row may be "
+            "low by at most %s (never high); the other counters are lower bounds. ",
             num(info->error_bound, a));
     else
         out(m, "\nExact, over %s distinct keys. ", num(info->distinct_keys, a));
@@ -169,10 +170,11 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
     out(&m, "# VPC Flow Logs audit summary\n\n");
     if (r->n_windows) {
         out(&m, "Period: **%s** to **%s** (UTC, end exclusive), %s windows of %s",
-            fr_time_iso(r->period_start, a), fr_time_iso(r->period_end, b),
-            num(r->n_windows, c), duration(r->window, d));
-        out(&m, r->since_given || r->until_given ? ", as requested.\n\n"
-                                                 : ", from the records found.\n\n");
+            fr_time_iso(r->period_start, a), fr_time_iso(r->period_end, b), num(r->n_windows, c),
+            duration(r->window, d));
+        out(&m,
+            r->since_given || r->until_given ? ", as requested.\n\n"
+                                             : ", from the records found.\n\n");
     } else {
         out(&m, "Period: no records with a start time were found; there are no windows.\n\n");
     }
@@ -247,34 +249,35 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
     if (!nb) {
         out(&m, "No traffic in the period.\n");
     } else {
-        out(&m, "| window start | records | rejected | packets | bytes | interfaces |\n"
-                "|---|---:|---:|---:|---:|---:|\n");
+        out(&m,
+            "| window start | records | rejected | packets | bytes | interfaces |\n"
+            "|---|---:|---:|---:|---:|---:|\n");
         for (size_t i = 0; i < nb; i++) {
             const fr_window_row *w = &r->windows[idx[i]];
             char g[32];
             out(&m, "| %s | %s | %s | %s | %s (%s) | %s |\n", fr_time_iso(w->start, a),
-                num(w->records, b), num(w->reject_records, c), num(w->packets, d),
-                num(w->bytes, e), human(w->bytes, f), num(w->interfaces, g));
+                num(w->records, b), num(w->reject_records, c), num(w->packets, d), num(w->bytes, e),
+                human(w->bytes, f), num(w->interfaces, g));
         }
         out(&m, "\nEvery window: `windows.csv`.\n");
     }
 
     out(&m, "\n## Gaps\n\n");
     out(&m, "NODATA: %s %s, %s seconds in all. SKIPDATA: %s %s, %s seconds in all.\n",
-        num(t->nodata_gaps, a), t->nodata_gaps == 1 ? "gap" : "gaps",
-        num(t->nodata_gap_seconds, b), num(t->skipdata_gaps, c),
-        t->skipdata_gaps == 1 ? "gap" : "gaps", num(t->skipdata_gap_seconds, d));
+        num(t->nodata_gaps, a), t->nodata_gaps == 1 ? "gap" : "gaps", num(t->nodata_gap_seconds, b),
+        num(t->skipdata_gaps, c), t->skipdata_gaps == 1 ? "gap" : "gaps",
+        num(t->skipdata_gap_seconds, d));
     if (r->n_gaps) {
-        out(&m, "\n| interface | kind | start | end | seconds | records |\n"
-                "|---|---|---|---|---:|---:|\n");
+        out(&m,
+            "\n| interface | kind | start | end | seconds | records |\n"
+            "|---|---|---|---|---:|---:|\n");
         for (size_t i = 0; i < r->n_gaps && i < MD_MAX_ROWS; i++) {
             const fr_gap_row *g = &r->gaps[i];
             out(&m, "| ");
             text(&m, g->interface_id);
             out(&m, " | %s | %s | %s | %s | %s |\n",
                 g->kind == FR_GAP_NODATA ? "NODATA" : "SKIPDATA", fr_time_iso(g->start, a),
-                fr_time_iso(g->end, b), num((uint64_t)(g->end - g->start), c),
-                num(g->records, d));
+                fr_time_iso(g->end, b), num((uint64_t)(g->end - g->start), c), num(g->records, d));
         }
         if (r->n_gaps > MD_MAX_ROWS)
             out(&m, "\n%s more gaps in `gaps.csv`.\n", num(r->n_gaps - MD_MAX_ROWS, a));
@@ -282,8 +285,9 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
 
     out(&m, "\n## Top talkers\n\nOK records by source and destination, by bytes.\n\n");
     if (r->n_talkers) {
-        out(&m, "| rank | source | destination | records | packets | bytes |\n"
-                "|---:|---|---|---:|---:|---:|\n");
+        out(&m,
+            "| rank | source | destination | records | packets | bytes |\n"
+            "|---:|---|---|---:|---:|---:|\n");
         for (size_t i = 0; i < r->n_talkers && i < MD_MAX_ROWS; i++) {
             const fr_talker_row *x = &r->talkers[i];
             char s1[FR_ADDR_STRLEN], s2[FR_ADDR_STRLEN];
@@ -310,16 +314,18 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
     }
     topn_note(&m, &r->rejected_info, r->n_rejected, "top_rejected.csv");
 
-    out(&m, "\n## Top destination ports\n\nOK records by protocol and destination port, "
-            "by bytes.\n\n");
+    out(&m,
+        "\n## Top destination ports\n\nOK records by protocol and destination port, "
+        "by bytes.\n\n");
     if (r->n_ports) {
-        out(&m, "| rank | protocol | port | records | accepted | rejected | packets | bytes |\n"
-                "|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out(&m,
+            "| rank | protocol | port | records | accepted | rejected | packets | bytes |\n"
+            "|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (size_t i = 0; i < r->n_ports && i < MD_MAX_ROWS; i++) {
             const fr_port_row *x = &r->ports[i];
-            out(&m, "| %zu | %u | %u | %s | %s | %s | %s | %s |\n", i + 1, x->protocol,
-                x->dstport, num(x->records, a), num(x->accept_records, b),
-                num(x->reject_records, c), num(x->packets, d), num(x->bytes, e));
+            out(&m, "| %zu | %u | %u | %s | %s | %s | %s | %s |\n", i + 1, x->protocol, x->dstport,
+                num(x->records, a), num(x->accept_records, b), num(x->reject_records, c),
+                num(x->packets, d), num(x->bytes, e));
         }
     } else {
         out(&m, "None.\n");

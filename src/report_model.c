@@ -54,8 +54,8 @@ char *fr_time_iso(int64_t t, char *buf)
         return buf;
     }
     char tmp[80];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     snprintf(buf, 21, "%.20s", tmp);
     return buf;
 }
@@ -95,8 +95,8 @@ int fr_report_sum_inputs(fr_report *r)
         char hex[65];
         fr_hex_sha256(in->sha256, hex);
         ok = ok && EVP_DigestUpdate(ctx, hex, 64) == 1 && EVP_DigestUpdate(ctx, "  ", 2) == 1 &&
-             EVP_DigestUpdate(ctx, in->path, strlen(in->path)) == 1 &&
-             EVP_DigestUpdate(ctx, "\n", 1) == 1;
+            EVP_DigestUpdate(ctx, in->path, strlen(in->path)) == 1 &&
+            EVP_DigestUpdate(ctx, "\n", 1) == 1;
     }
     unsigned int len = 0;
     ok = ok && EVP_DigestFinal_ex(ctx, r->inputs_sha256, &len) == 1;

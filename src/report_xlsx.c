@@ -24,12 +24,12 @@ _Static_assert(FR_XLSX_MAX_ROWS >= 2 && FR_XLSX_MAX_ROWS <= LXW_ROW_MAX,
                "FR_XLSX_MAX_ROWS must be within 2..1048576");
 
 #define XW_NAME "report.xlsx"
-#define XW_MAX_COLS 16      /* widest table */
-#define XW_WIDTH_CAP 66.0   /* widest column, in characters (a SHA-256 fits) */
-#define XW_WRAP_CAP 50.0    /* widest column of wrapped text */
+#define XW_MAX_COLS 16 /* widest table */
+#define XW_WIDTH_CAP 66.0 /* widest column, in characters (a SHA-256 fits) */
+#define XW_WRAP_CAP 50.0 /* widest column of wrapped text */
 #define XW_LINE_HEIGHT 15.0 /* points per line of text */
-#define XW_STR_MAX 32767u   /* Excel's cell text limit, in characters */
-#define XW_TIME_WIDTH 19.0  /* "yyyy-mm-dd hh:mm:ss" */
+#define XW_STR_MAX 32767u /* Excel's cell text limit, in characters */
+#define XW_TIME_WIDTH 19.0 /* "yyyy-mm-dd hh:mm:ss" */
 #define XW_COLOR_BYTES 0x2F5597
 #define XW_COLOR_REJECT 0xC00000
 
@@ -50,9 +50,9 @@ typedef struct xw_col {
 typedef struct xw_ctx {
     const fr_report *r;
     lxw_workbook *wb;
-    const char *path;        /* final path, for messages */
-    char *tmpdir;            /* libxlsxwriter's temporary files go here */
-    char *buf;               /* scratch for sanitised text */
+    const char *path; /* final path, for messages */
+    char *tmpdir; /* libxlsxwriter's temporary files go here */
+    char *buf; /* scratch for sanitised text */
     size_t cap;
     char *errbuf;
     size_t errlen;
@@ -62,13 +62,13 @@ typedef struct xw_ctx {
 /* One table being written, possibly over several sheets. */
 typedef struct xw_table {
     xw_ctx *c;
-    const char *base;        /* name of its first sheet */
+    const char *base; /* name of its first sheet */
     const xw_col *cols;
     lxw_col_t ncols;
-    lxw_worksheet *ws;       /* current sheet */
-    uint64_t sheet_no;       /* 1-based number of the current sheet */
-    lxw_row_t row;           /* last row written on ws (0: header) */
-    double lines;            /* lines of text in that row */
+    lxw_worksheet *ws; /* current sheet */
+    uint64_t sheet_no; /* 1-based number of the current sheet */
+    lxw_row_t row; /* last row written on ws (0: header) */
+    double lines; /* lines of text in that row */
     double width[XW_MAX_COLS];
     double fixed[XW_MAX_COLS]; /* width of XW_WRAP columns */
 } xw_table;
@@ -77,17 +77,15 @@ typedef struct xw_table {
 typedef struct xw_sum {
     xw_ctx *c;
     lxw_worksheet *ws;
-    lxw_row_t row;           /* next row to write */
-    double wa, wb, wc;       /* widths of columns A, B and C */
+    lxw_row_t row; /* next row to write */
+    double wa, wb, wc; /* widths of columns A, B and C */
 } xw_sum;
 
 static const xw_col xw_windows_cols[] = {
-    {"window_start", XW_TIME}, {"window_end", XW_TIME},
-    {"records", XW_NUM}, {"ok_records", XW_NUM},
-    {"accept_records", XW_NUM}, {"reject_records", XW_NUM},
-    {"nodata_records", XW_NUM}, {"skipdata_records", XW_NUM},
-    {"packets", XW_NUM}, {"bytes", XW_NUM},
-    {"accept_bytes", XW_NUM}, {"reject_bytes", XW_NUM},
+    {"window_start", XW_TIME},  {"window_end", XW_TIME},      {"records", XW_NUM},
+    {"ok_records", XW_NUM},     {"accept_records", XW_NUM},   {"reject_records", XW_NUM},
+    {"nodata_records", XW_NUM}, {"skipdata_records", XW_NUM}, {"packets", XW_NUM},
+    {"bytes", XW_NUM},          {"accept_bytes", XW_NUM},     {"reject_bytes", XW_NUM},
     {"interfaces", XW_NUM},
 };
 #define XW_WIN_COL_START 0
@@ -95,41 +93,37 @@ static const xw_col xw_windows_cols[] = {
 #define XW_WIN_COL_BYTES 9
 
 static const xw_col xw_iface_cols[] = {
-    {"interface_id", XW_STR}, {"account_id", XW_STR},
-    {"first_start", XW_TIME}, {"last_end", XW_TIME},
-    {"records", XW_NUM}, {"ok_records", XW_NUM},
-    {"nodata_records", XW_NUM}, {"skipdata_records", XW_NUM},
-    {"accept_records", XW_NUM}, {"reject_records", XW_NUM},
-    {"packets", XW_NUM}, {"bytes", XW_NUM},
+    {"interface_id", XW_STR},   {"account_id", XW_STR},       {"first_start", XW_TIME},
+    {"last_end", XW_TIME},      {"records", XW_NUM},          {"ok_records", XW_NUM},
+    {"nodata_records", XW_NUM}, {"skipdata_records", XW_NUM}, {"accept_records", XW_NUM},
+    {"reject_records", XW_NUM}, {"packets", XW_NUM},          {"bytes", XW_NUM},
 };
 
 static const xw_col xw_gap_cols[] = {
-    {"interface_id", XW_STR}, {"kind", XW_STR},
-    {"gap_start", XW_TIME}, {"gap_end", XW_TIME},
-    {"seconds", XW_NUM}, {"records", XW_NUM},
+    {"interface_id", XW_STR}, {"kind", XW_STR},    {"gap_start", XW_TIME},
+    {"gap_end", XW_TIME},     {"seconds", XW_NUM}, {"records", XW_NUM},
 };
 
 static const xw_col xw_talker_cols[] = {
-    {"rank", XW_NUM}, {"srcaddr", XW_STR}, {"dstaddr", XW_STR},
+    {"rank", XW_NUM},    {"srcaddr", XW_STR}, {"dstaddr", XW_STR},
     {"records", XW_NUM}, {"packets", XW_NUM}, {"bytes", XW_NUM},
 };
 
 static const xw_col xw_rejected_cols[] = {
-    {"rank", XW_NUM}, {"srcaddr", XW_STR},
-    {"records", XW_NUM}, {"packets", XW_NUM}, {"bytes", XW_NUM},
+    {"rank", XW_NUM},    {"srcaddr", XW_STR}, {"records", XW_NUM},
+    {"packets", XW_NUM}, {"bytes", XW_NUM},
 };
 
 static const xw_col xw_port_cols[] = {
-    {"rank", XW_NUM}, {"protocol", XW_NUM}, {"dstport", XW_NUM},
-    {"records", XW_NUM}, {"accept_records", XW_NUM},
-    {"reject_records", XW_NUM}, {"packets", XW_NUM}, {"bytes", XW_NUM},
+    {"rank", XW_NUM},    {"protocol", XW_NUM},       {"dstport", XW_NUM},
+    {"records", XW_NUM}, {"accept_records", XW_NUM}, {"reject_records", XW_NUM},
+    {"packets", XW_NUM}, {"bytes", XW_NUM},
 };
 
 static const xw_col xw_input_cols[] = {
-    {"path", XW_WRAP}, {"status", XW_STR}, {"format", XW_STR},
-    {"size", XW_NUM}, {"text_bytes", XW_NUM}, {"sha256", XW_STR},
-    {"lines", XW_NUM}, {"records", XW_NUM}, {"malformed", XW_NUM},
-    {"excluded", XW_NUM}, {"untimed", XW_NUM}, {"tgw_records", XW_NUM},
+    {"path", XW_WRAP},        {"status", XW_STR},      {"format", XW_STR},  {"size", XW_NUM},
+    {"text_bytes", XW_NUM},   {"sha256", XW_STR},      {"lines", XW_NUM},   {"records", XW_NUM},
+    {"malformed", XW_NUM},    {"excluded", XW_NUM},    {"untimed", XW_NUM}, {"tgw_records", XW_NUM},
     {"first_start", XW_TIME}, {"last_start", XW_TIME}, {"error", XW_WRAP},
 };
 
@@ -153,8 +147,7 @@ static fr_err xw_fail(xw_ctx *c, lxw_error e, const char *fmt, ...)
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     if (c->errbuf && c->errlen)
-        snprintf(c->errbuf, c->errlen, "%s: %s: %s", c->path, what,
-                 lxw_strerror(e));
+        snprintf(c->errbuf, c->errlen, "%s: %s: %s", c->path, what, lxw_strerror(e));
     return e == LXW_ERROR_MEMORY_MALLOC_FAILED ? FR_ERR_NOMEM : FR_ERR_XLSX;
 }
 
@@ -232,8 +225,8 @@ static char *xw_human_duration(uint64_t s, char *buf)
             continue;
         s -= q * len[i];
         if (q)
-            used += (size_t)snprintf(buf + used, 32 - used, "%s%" PRIu64 "%c",
-                                     parts ? " " : "", q, sym[i]);
+            used += (size_t)snprintf(buf + used, 32 - used, "%s%" PRIu64 "%c", parts ? " " : "", q,
+                                     sym[i]);
         parts++;
     }
     if (!buf[0])
@@ -318,9 +311,8 @@ static const char *xw_text(xw_ctx *c, const char *s, size_t *nchars)
 
 /* Writes text s (NULL or "" leaves the cell empty); its width in characters
  * goes to *width. Returns FR_OK or an error (errbuf says). */
-static fr_err xw_put_str(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row,
-                         lxw_col_t col, const char *s, lxw_format *f,
-                         double *width)
+static fr_err xw_put_str(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s,
+                         lxw_format *f, double *width)
 {
     char cell[LXW_MAX_CELL_NAME_LENGTH];
     const char *t;
@@ -347,9 +339,8 @@ static fr_err xw_put_str(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row,
 
 /* Writes number v with format f; its printed width goes to *width. Returns
  * FR_OK or an error (errbuf says). */
-static fr_err xw_put_num(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row,
-                         lxw_col_t col, double v, lxw_format *f,
-                         double *width)
+static fr_err xw_put_num(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, double v,
+                         lxw_format *f, double *width)
 {
     char cell[LXW_MAX_CELL_NAME_LENGTH];
     lxw_error e = worksheet_write_number(ws, row, col, v, f);
@@ -364,8 +355,8 @@ static fr_err xw_put_num(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row,
 
 /* Writes Unix time t as an Excel date-time in UTC; a time Excel cannot hold
  * is written as ISO-8601 text instead. Returns FR_OK or an error. */
-static fr_err xw_put_time(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row,
-                          lxw_col_t col, int64_t t, double *width)
+static fr_err xw_put_time(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, int64_t t,
+                          double *width)
 {
     char cell[LXW_MAX_CELL_NAME_LENGTH], iso[32];
     lxw_error e;
@@ -386,14 +377,10 @@ static fr_err xw_formats(xw_ctx *c)
 {
     lxw_workbook *wb = c->wb;
 
-    if (!(c->title = workbook_add_format(wb)) ||
-        !(c->note = workbook_add_format(wb)) ||
-        !(c->section = workbook_add_format(wb)) ||
-        !(c->text = workbook_add_format(wb)) ||
-        !(c->wrap = workbook_add_format(wb)) ||
-        !(c->aside = workbook_add_format(wb)) ||
-        !(c->head = workbook_add_format(wb)) ||
-        !(c->count = workbook_add_format(wb)) ||
+    if (!(c->title = workbook_add_format(wb)) || !(c->note = workbook_add_format(wb)) ||
+        !(c->section = workbook_add_format(wb)) || !(c->text = workbook_add_format(wb)) ||
+        !(c->wrap = workbook_add_format(wb)) || !(c->aside = workbook_add_format(wb)) ||
+        !(c->head = workbook_add_format(wb)) || !(c->count = workbook_add_format(wb)) ||
         !(c->date = workbook_add_format(wb)))
         return xw_nomem(c);
     format_set_bold(c->title);
@@ -441,8 +428,7 @@ static fr_err xw_properties(xw_ctx *c)
                  fr_time_iso(r->period_start, a), fr_time_iso(r->period_end, b));
     else
         snprintf(subject, sizeof subject, "AWS VPC Flow Logs (no period)");
-    snprintf(comments, sizeof comments, "Generated by flowreport %s",
-             r->version ? r->version : "");
+    snprintf(comments, sizeof comments, "Generated by flowreport %s", r->version ? r->version : "");
     memset(&p, 0, sizeof p);
     p.title = title;
     p.subject = subject;
@@ -491,7 +477,8 @@ static fr_err xw_table_sheet(xw_table *t)
         if (c->errbuf && c->errlen)
             snprintf(c->errbuf, c->errlen,
                      "%s: cannot add sheet %s (out of memory, or no temporary "
-                     "file in %s: %s)", c->path, name, c->tmpdir, strerror(errno));
+                     "file in %s: %s)",
+                     c->path, name, c->tmpdir, strerror(errno));
         return FR_ERR_XLSX;
     }
     for (lxw_col_t i = 0; i < t->ncols; i++) {
@@ -561,8 +548,8 @@ static fr_err xw_table_finish(xw_table *t)
 
 /* Starts table `base` with its first sheet and header. Returns FR_OK or an
  * error. */
-static fr_err xw_table_open(xw_ctx *c, xw_table *t, const char *base,
-                            const xw_col *cols, lxw_col_t ncols)
+static fr_err xw_table_open(xw_ctx *c, xw_table *t, const char *base, const xw_col *cols,
+                            lxw_col_t ncols)
 {
     memset(t, 0, sizeof *t);
     t->c = c;
@@ -647,8 +634,7 @@ static fr_err xw_str(xw_table *t, lxw_col_t col, const char *s)
 {
     int wrap = t->cols[col].kind == XW_WRAP && t->fixed[col] > 0;
     double w, lines;
-    fr_err err = xw_put_str(t->c, t->ws, t->row, col, s,
-                            wrap ? t->c->wrap : t->c->text, &w);
+    fr_err err = xw_put_str(t->c, t->ws, t->row, col, s, wrap ? t->c->wrap : t->c->text, &w);
 
     xw_table_width(t, col, w);
     if (wrap && w > t->fixed[col] - 1) {
@@ -681,10 +667,10 @@ static const char *xw_axis_format(double max, int bytes)
  * ticks over `span` seconds. */
 static int64_t xw_axis_unit(int64_t span)
 {
-    static const int64_t unit[] = {
-        60, 300, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
-        2 * 86400, 7 * 86400, 14 * 86400, 28 * 86400, 91 * 86400,
-        182 * 86400, 364 * 86400};
+    static const int64_t unit[] = {60,          300,        900,        1800,       3600,
+                                   7200,        10800,      21600,      43200,      86400,
+                                   2 * 86400,   7 * 86400,  14 * 86400, 28 * 86400, 91 * 86400,
+                                   182 * 86400, 364 * 86400};
     size_t n = sizeof unit / sizeof unit[0];
 
     for (size_t i = 0; i < n; i++) {
@@ -698,9 +684,8 @@ static int64_t xw_axis_unit(int64_t span)
  * the window starts. It is a scatter chart with straight lines: its x axis
  * is a true time axis, where a line chart's date axis would pile every
  * window of a day onto one point. Returns FR_OK or an error. */
-static fr_err xw_chart(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row,
-                       lxw_col_t col, lxw_col_t data_col, const char *title,
-                       lxw_color_t color)
+static fr_err xw_chart(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
+                       lxw_col_t data_col, const char *title, lxw_color_t color)
 {
     const fr_report *r = c->r;
     size_t n = r->n_windows < FR_XLSX_MAX_ROWS - 1 ? r->n_windows : FR_XLSX_MAX_ROWS - 1;
@@ -717,8 +702,7 @@ static fr_err xw_chart(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row,
     lxw_chart_font x_font = {.size = 8, .rotation = -45};
     lxw_chart_font y_font = {.size = 8};
     lxw_chart_font title_font = {.size = 11, .bold = LXW_TRUE};
-    lxw_chart_options opt = {.x_offset = 4, .y_offset = 4,
-                             .x_scale = 1.5, .y_scale = 1.1};
+    lxw_chart_options opt = {.x_offset = 4, .y_offset = 4, .x_scale = 1.5, .y_scale = 1.1};
     lxw_error e;
 
     if (unit < r->window) /* no tick between two windows */
@@ -734,8 +718,7 @@ static fr_err xw_chart(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row,
     if (!(chart = workbook_add_chart(c->wb, LXW_CHART_SCATTER_STRAIGHT)) ||
         !(s = chart_add_series(chart, NULL, NULL)))
         return xw_nomem(c);
-    chart_series_set_categories(s, "Windows", 1, XW_WIN_COL_START,
-                                (lxw_row_t)n, XW_WIN_COL_START);
+    chart_series_set_categories(s, "Windows", 1, XW_WIN_COL_START, (lxw_row_t)n, XW_WIN_COL_START);
     chart_series_set_values(s, "Windows", 1, data_col, (lxw_row_t)n, data_col);
     chart_series_set_name_range(s, "Windows", 0, data_col);
     chart_series_set_line(s, &line);
@@ -750,15 +733,13 @@ static fr_err xw_chart(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row,
     chart_title_set_name(chart, title);
     chart_title_set_name_font(chart, &title_font);
     chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-    chart_axis_set_num_format(chart->x_axis,
-                              unit >= 86400 ? "yyyy-mm-dd" : "mm-dd hh:mm");
+    chart_axis_set_num_format(chart->x_axis, unit >= 86400 ? "yyyy-mm-dd" : "mm-dd hh:mm");
     chart_axis_set_num_font(chart->x_axis, &x_font);
     chart_axis_set_min(chart->x_axis, lxw_unixtime_to_excel_date(lo));
     chart_axis_set_max(chart->x_axis, lxw_unixtime_to_excel_date(hi));
     chart_axis_set_major_unit(chart->x_axis, (double)unit / 86400.0);
     chart_axis_major_gridlines_set_visible(chart->x_axis, LXW_FALSE);
-    chart_axis_set_num_format(chart->y_axis,
-                              xw_axis_format(max, data_col == XW_WIN_COL_BYTES));
+    chart_axis_set_num_format(chart->y_axis, xw_axis_format(max, data_col == XW_WIN_COL_BYTES));
     chart_axis_set_num_font(chart->y_axis, &y_font);
     chart_axis_major_gridlines_set_visible(chart->y_axis, LXW_TRUE);
     chart_axis_major_gridlines_set_line(chart->y_axis, &grid);
@@ -775,11 +756,11 @@ static fr_err xw_charts(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row, lxw_col_t c
 {
     fr_err err;
 
-    if ((err = xw_chart(c, ws, row, col, XW_WIN_COL_BYTES,
-                        "Bytes per window (UTC)", XW_COLOR_BYTES)))
+    if ((err =
+             xw_chart(c, ws, row, col, XW_WIN_COL_BYTES, "Bytes per window (UTC)", XW_COLOR_BYTES)))
         return err;
-    return xw_chart(c, ws, row + 17, col, XW_WIN_COL_REJECT,
-                    "Rejected records per window (UTC)", XW_COLOR_REJECT);
+    return xw_chart(c, ws, row + 17, col, XW_WIN_COL_REJECT, "Rejected records per window (UTC)",
+                    XW_COLOR_REJECT);
 }
 
 /* Widens *width to w plus a margin. */
@@ -851,8 +832,7 @@ static fr_err xw_sum_bytes(xw_sum *s, const char *label, uint64_t v)
 
 /* Writes a "label | date-time | note" row; without `have` the value stays
  * empty. Returns FR_OK or an error. */
-static fr_err xw_sum_time(xw_sum *s, const char *label, int64_t t, int have,
-                          const char *note)
+static fr_err xw_sum_time(xw_sum *s, const char *label, int64_t t, int have, const char *note)
 {
     double w;
     fr_err err;
@@ -879,8 +859,7 @@ static fr_err xw_sum_text(xw_sum *s, const char *label, const char *text)
     fr_err err;
 
     if ((err = xw_sum_label(s, label)) ||
-        (err = xw_put_str(s->c, s->ws, s->row, 1, text,
-                          wrap ? s->c->wrap : s->c->text, &w)))
+        (err = xw_put_str(s->c, s->ws, s->row, 1, text, wrap ? s->c->wrap : s->c->text, &w)))
         return err;
     if (wrap) {
         lines = (double)(int)(w / (s->wb - 2)) + 1;
@@ -904,22 +883,21 @@ static fr_err xw_sum_sheets(xw_sum *s, const char *base, uint64_t rows)
     if (n == 1)
         snprintf(note, sizeof note, "rows on sheet %s", base);
     else
-        snprintf(note, sizeof note,
-                 "rows continue over %" PRIu64 " sheets: %s to %s", n, base,
+        snprintf(note, sizeof note, "rows continue over %" PRIu64 " sheets: %s to %s", n, base,
                  xw_sheet_name(last, base, n));
     return xw_sum_num(s, base, rows, note);
 }
 
 /* Writes the exactness note of a top table into buf (160 bytes); returns buf. */
-static char *xw_topn_note(const fr_topn_info *i, const char *keys,
-                          const char *metric, char *buf)
+static char *xw_topn_note(const fr_topn_info *i, const char *keys, const char *metric, char *buf)
 {
     if (i->approximate)
-        snprintf(buf, 160, "approximate: a count may exceed the true one "
-                 "by up to %" PRIu64 " %s", i->error_bound, metric);
+        snprintf(buf, 160,
+                 "approximate: a count may exceed the true one "
+                 "by up to %" PRIu64 " %s",
+                 i->error_bound, metric);
     else
-        snprintf(buf, 160, "exact, of %" PRIu64 " distinct %s",
-                 i->distinct_keys, keys);
+        snprintf(buf, 160, "exact, of %" PRIu64 " distinct %s", i->distinct_keys, keys);
     return buf;
 }
 
@@ -937,8 +915,7 @@ static fr_err xw_summary(xw_ctx *c)
     xw_sum s = {.c = c, .wa = 12, .wb = XW_TIME_WIDTH + 2, .wc = 12};
 
     if (!(s.ws = workbook_add_worksheet(c->wb, "Summary"))) {
-        err = xw_fail(c, LXW_ERROR_CREATING_TMPFILE, "cannot add sheet Summary in %s",
-                      c->tmpdir);
+        err = xw_fail(c, LXW_ERROR_CREATING_TMPFILE, "cannot add sheet Summary in %s", c->tmpdir);
         goto fail;
     }
     if ((err = xw_put_str(c, s.ws, 0, 0, "VPC Flow Logs audit report", c->title, &w)))
@@ -949,7 +926,8 @@ static fr_err xw_summary(xw_ctx *c)
     }
     if ((err = xw_put_str(c, s.ws, 1, 0,
                           "All times are UTC. Counts cover the VPC records "
-                          "whose start lies in the period.", c->note, &w)))
+                          "whose start lies in the period.",
+                          c->note, &w)))
         goto fail;
     s.row = 2;
 
@@ -958,8 +936,7 @@ static fr_err xw_summary(xw_ctx *c)
                            have_period ? "inclusive" : "no timed records")) ||
         (err = xw_sum_time(&s, "End (UTC)", r->period_end, have_period,
                            have_period ? "exclusive" : NULL)) ||
-        (err = xw_sum_num(&s, "Window size (seconds)", window,
-                          xw_human_duration(window, h))) ||
+        (err = xw_sum_num(&s, "Window size (seconds)", window, xw_human_duration(window, h))) ||
         (err = xw_sum_num(&s, "Windows", r->n_windows, NULL)))
         goto fail;
 
@@ -1044,8 +1021,8 @@ static fr_err xw_summary(xw_ctx *c)
         (err = xw_sum_text(&s, "Command line", r->command_line)) ||
         (err = xw_sum_text(&s, "Inputs SHA-256", fr_hex_sha256(r->inputs_sha256, note))) ||
         (err = xw_sum_text(&s, "Unknown fields", fields ? fields : "none")) ||
-        (err = xw_sum_text(&s, "Charts", !r->n_windows
-                               ? "none: the report has no windows"
+        (err = xw_sum_text(&s, "Charts",
+                           !r->n_windows ? "none: the report has no windows"
                                : xw_sheets_for(r->n_windows) == 1
                                ? "bytes and rejected records per window, from sheet Windows"
                                : "bytes and rejected records of the windows on sheet Windows")))
@@ -1081,17 +1058,13 @@ static fr_err xw_windows(xw_ctx *c)
         return err;
     for (size_t i = 0; i < r->n_windows; i++) {
         const fr_window_row *w = &r->windows[i];
-        if ((err = xw_table_next(&t)) ||
-            (err = xw_time(&t, 0, w->start, 0)) || (err = xw_time(&t, 1, w->end, 0)) ||
-            (err = xw_num(&t, 2, w->records)) || (err = xw_num(&t, 3, w->ok_records)) ||
-            (err = xw_num(&t, 4, w->accept_records)) ||
-            (err = xw_num(&t, 5, w->reject_records)) ||
-            (err = xw_num(&t, 6, w->nodata_records)) ||
-            (err = xw_num(&t, 7, w->skipdata_records)) ||
-            (err = xw_num(&t, 8, w->packets)) || (err = xw_num(&t, 9, w->bytes)) ||
-            (err = xw_num(&t, 10, w->accept_bytes)) ||
-            (err = xw_num(&t, 11, w->reject_bytes)) ||
-            (err = xw_num(&t, 12, w->interfaces)))
+        if ((err = xw_table_next(&t)) || (err = xw_time(&t, 0, w->start, 0)) ||
+            (err = xw_time(&t, 1, w->end, 0)) || (err = xw_num(&t, 2, w->records)) ||
+            (err = xw_num(&t, 3, w->ok_records)) || (err = xw_num(&t, 4, w->accept_records)) ||
+            (err = xw_num(&t, 5, w->reject_records)) || (err = xw_num(&t, 6, w->nodata_records)) ||
+            (err = xw_num(&t, 7, w->skipdata_records)) || (err = xw_num(&t, 8, w->packets)) ||
+            (err = xw_num(&t, 9, w->bytes)) || (err = xw_num(&t, 10, w->accept_bytes)) ||
+            (err = xw_num(&t, 11, w->reject_bytes)) || (err = xw_num(&t, 12, w->interfaces)))
             return err;
     }
     if (r->n_windows && xw_sheets_for(r->n_windows) == 1 &&
@@ -1111,15 +1084,12 @@ static fr_err xw_ifaces(xw_ctx *c)
         return err;
     for (size_t i = 0; i < r->n_ifaces; i++) {
         const fr_iface_row *f = &r->ifaces[i];
-        if ((err = xw_table_next(&t)) ||
-            (err = xw_str(&t, 0, f->interface_id)) || (err = xw_str(&t, 1, f->account_id)) ||
-            (err = xw_time(&t, 2, f->first_start, 0)) ||
-            (err = xw_time(&t, 3, f->last_end, 0)) ||
-            (err = xw_num(&t, 4, f->records)) || (err = xw_num(&t, 5, f->ok_records)) ||
-            (err = xw_num(&t, 6, f->nodata_records)) ||
+        if ((err = xw_table_next(&t)) || (err = xw_str(&t, 0, f->interface_id)) ||
+            (err = xw_str(&t, 1, f->account_id)) || (err = xw_time(&t, 2, f->first_start, 0)) ||
+            (err = xw_time(&t, 3, f->last_end, 0)) || (err = xw_num(&t, 4, f->records)) ||
+            (err = xw_num(&t, 5, f->ok_records)) || (err = xw_num(&t, 6, f->nodata_records)) ||
             (err = xw_num(&t, 7, f->skipdata_records)) ||
-            (err = xw_num(&t, 8, f->accept_records)) ||
-            (err = xw_num(&t, 9, f->reject_records)) ||
+            (err = xw_num(&t, 8, f->accept_records)) || (err = xw_num(&t, 9, f->reject_records)) ||
             (err = xw_num(&t, 10, f->packets)) || (err = xw_num(&t, 11, f->bytes)))
             return err;
     }
@@ -1138,8 +1108,7 @@ static fr_err xw_gaps(xw_ctx *c)
     for (size_t i = 0; i < r->n_gaps; i++) {
         const fr_gap_row *g = &r->gaps[i];
         int64_t secs = g->end - g->start;
-        if ((err = xw_table_next(&t)) ||
-            (err = xw_str(&t, 0, g->interface_id)) ||
+        if ((err = xw_table_next(&t)) || (err = xw_str(&t, 0, g->interface_id)) ||
             (err = xw_str(&t, 1, g->kind == FR_GAP_SKIPDATA ? "SKIPDATA" : "NODATA")) ||
             (err = xw_time(&t, 2, g->start, 0)) || (err = xw_time(&t, 3, g->end, 0)) ||
             (err = xw_num(&t, 4, (uint64_t)(secs > 0 ? secs : 0))) ||
@@ -1171,8 +1140,7 @@ static fr_err xw_tops(xw_ctx *c)
     if ((err = xw_table_finish(&t)))
         return err;
 
-    if ((err = xw_table_open(c, &t, "Top rejected", xw_rejected_cols,
-                             XW_NCOLS(xw_rejected_cols))))
+    if ((err = xw_table_open(c, &t, "Top rejected", xw_rejected_cols, XW_NCOLS(xw_rejected_cols))))
         return err;
     for (size_t i = 0; i < r->n_rejected; i++) {
         const fr_rejected_row *k = &r->rejected[i];
@@ -1232,8 +1200,8 @@ static fr_err xw_inputs(xw_ctx *c)
     xw_table_fix(&t, 14, error_chars);
     for (size_t i = 0; i < r->n_inputs; i++) {
         const fr_input_row *in = &r->inputs[i];
-        if ((err = xw_table_next(&t)) ||
-            (err = xw_str(&t, 0, in->path)) || (err = xw_str(&t, 1, xw_status(in->status))) ||
+        if ((err = xw_table_next(&t)) || (err = xw_str(&t, 0, in->path)) ||
+            (err = xw_str(&t, 1, xw_status(in->status))) ||
             (err = xw_str(&t, 2, format[!!in->compressed][!!in->line_unit_event])) ||
             (err = xw_num(&t, 3, in->size)) || (err = xw_num(&t, 4, in->text_bytes)) ||
             (err = xw_str(&t, 5, fr_hex_sha256(in->sha256, hex))) ||
@@ -1241,8 +1209,7 @@ static fr_err xw_inputs(xw_ctx *c)
             (err = xw_num(&t, 8, in->malformed)) || (err = xw_num(&t, 9, in->excluded)) ||
             (err = xw_num(&t, 10, in->untimed)) || (err = xw_num(&t, 11, in->tgw_records)) ||
             (err = xw_time(&t, 12, in->first_start, 1)) ||
-            (err = xw_time(&t, 13, in->last_start, 1)) ||
-            (err = xw_str(&t, 14, in->error)))
+            (err = xw_time(&t, 13, in->last_start, 1)) || (err = xw_str(&t, 14, in->error)))
             return err;
     }
     return xw_table_finish(&t);
@@ -1256,15 +1223,15 @@ static fr_err xw_check_tmpfiles(xw_ctx *c)
 {
     lxw_worksheet *ws;
 
-    LXW_FOREACH_WORKSHEET(ws, c->wb) {
+    LXW_FOREACH_WORKSHEET(ws, c->wb)
+    {
         FILE *f = ws->optimize_tmpfile;
         errno = 0;
         if (f && (fflush(f) != 0 || ferror(f))) {
             if (c->errbuf && c->errlen)
                 snprintf(c->errbuf, c->errlen,
-                         "%s: cannot write temporary data in %s (sheet %s): %s",
-                         c->path, c->tmpdir, ws->name,
-                         errno ? strerror(errno) : "write error");
+                         "%s: cannot write temporary data in %s (sheet %s): %s", c->path, c->tmpdir,
+                         ws->name, errno ? strerror(errno) : "write error");
             return FR_ERR_IO;
         }
     }
@@ -1321,15 +1288,16 @@ fr_err fr_write_xlsx(const fr_report *r, fr_output *o, char *errbuf, size_t errl
     opt.tmpdir = c.tmpdir;
     if (!(c.wb = workbook_new_opt(tmp, &opt))) {
         if (errbuf && errlen)
-            snprintf(errbuf, errlen, "%s: cannot start the workbook (out of "
-                     "memory, or no temporary file in %s)", c.path, c.tmpdir);
+            snprintf(errbuf, errlen,
+                     "%s: cannot start the workbook (out of "
+                     "memory, or no temporary file in %s)",
+                     c.path, c.tmpdir);
         err = FR_ERR_XLSX;
         goto fail;
     }
-    if ((err = xw_formats(&c)) || (err = xw_properties(&c)) ||
-        (err = xw_summary(&c)) || (err = xw_windows(&c)) ||
-        (err = xw_ifaces(&c)) || (err = xw_gaps(&c)) || (err = xw_tops(&c)) ||
-        (err = xw_inputs(&c)) || (err = xw_check_tmpfiles(&c)))
+    if ((err = xw_formats(&c)) || (err = xw_properties(&c)) || (err = xw_summary(&c)) ||
+        (err = xw_windows(&c)) || (err = xw_ifaces(&c)) || (err = xw_gaps(&c)) ||
+        (err = xw_tops(&c)) || (err = xw_inputs(&c)) || (err = xw_check_tmpfiles(&c)))
         goto fail;
 
     errno = 0;
@@ -1338,8 +1306,8 @@ fr_err fr_write_xlsx(const fr_report *r, fr_output *o, char *errbuf, size_t errl
     if (e != LXW_NO_ERROR) {
         int sys = errno;
         if (errbuf && errlen && sys)
-            snprintf(errbuf, errlen, "%s: cannot write: %s (libxlsxwriter: %s)",
-                     c.path, strerror(sys), lxw_strerror(e));
+            snprintf(errbuf, errlen, "%s: cannot write: %s (libxlsxwriter: %s)", c.path,
+                     strerror(sys), lxw_strerror(e));
         else if (errbuf && errlen)
             snprintf(errbuf, errlen, "%s: cannot write: %s", c.path, lxw_strerror(e));
         err = e == LXW_ERROR_MEMORY_MALLOC_FAILED ? FR_ERR_NOMEM : FR_ERR_IO;

@@ -43,9 +43,9 @@ typedef struct pend {
 
 typedef struct table {
     fr_ktab t;
-    size_t nv;        /* counters per value */
-    size_t rank;      /* index of the ranking counter */
-    uint64_t error;   /* sum of pruning thresholds */
+    size_t nv; /* counters per value */
+    size_t rank; /* index of the ranking counter */
+    uint64_t error; /* sum of pruning thresholds */
     int pruned;
     unsigned head, n;
     pend ring[PIPE_LEN];
@@ -62,8 +62,8 @@ fr_topn *fr_topn_new(size_t max_keys)
     if (!t)
         return NULL;
     t->max_keys = max_keys;
-    static const size_t ksize[T_COUNT] = {sizeof(talker4_key), sizeof(talker_key),
-                                          sizeof(src4_key), sizeof(src_key), sizeof(port_key)};
+    static const size_t ksize[T_COUNT] = {sizeof(talker4_key), sizeof(talker_key), sizeof(src4_key),
+                                          sizeof(src_key), sizeof(port_key)};
     static const size_t nv[T_COUNT] = {3, 3, 3, 3, 5};
     static const size_t rank[T_COUNT] = {2, 2, 0, 0, 4}; /* bytes, records, bytes */
     for (int i = 0; i < T_COUNT; i++) {
@@ -299,7 +299,10 @@ typedef struct selection {
     int (*cmp)(const void *, const void *);
 } selection;
 
-static void *row_at(selection *s, size_t i) { return s->rows + i * s->size; }
+static void *row_at(selection *s, size_t i)
+{
+    return s->rows + i * s->size;
+}
 
 static void row_swap(selection *s, size_t i, size_t j, uint8_t *tmp)
 {
@@ -451,13 +454,12 @@ fr_err fr_topn_report(fr_topn *t, unsigned top_n, fr_report *r)
 {
     if (flush(t))
         return FR_ERR_NOMEM;
-    r->talkers = select_top(&t->tab[T_TALKERS4], talker4_row, &t->tab[T_TALKERS], talker_row,
-                            top_n, sizeof *r->talkers, cmp_talker, &r->n_talkers,
-                            &r->talkers_info);
-    r->rejected = select_top(&t->tab[T_REJECTED4], rejected4_row, &t->tab[T_REJECTED],
-                             rejected_row, top_n, sizeof *r->rejected, cmp_rejected,
-                             &r->n_rejected, &r->rejected_info);
-    r->ports = select_top(&t->tab[T_PORTS], port_row, NULL, NULL, top_n, sizeof *r->ports,
-                          cmp_port, &r->n_ports, &r->ports_info);
+    r->talkers = select_top(&t->tab[T_TALKERS4], talker4_row, &t->tab[T_TALKERS], talker_row, top_n,
+                            sizeof *r->talkers, cmp_talker, &r->n_talkers, &r->talkers_info);
+    r->rejected =
+        select_top(&t->tab[T_REJECTED4], rejected4_row, &t->tab[T_REJECTED], rejected_row, top_n,
+                   sizeof *r->rejected, cmp_rejected, &r->n_rejected, &r->rejected_info);
+    r->ports = select_top(&t->tab[T_PORTS], port_row, NULL, NULL, top_n, sizeof *r->ports, cmp_port,
+                          &r->n_ports, &r->ports_info);
     return r->talkers && r->rejected && r->ports ? FR_OK : FR_ERR_NOMEM;
 }

@@ -15,8 +15,8 @@
 
 typedef struct dump_ctx {
     const fr_source_list *src;
-    uint64_t *lineno;   /* per file: lines seen so far */
-    json_t **unknown;   /* per file: array of unknown names */
+    uint64_t *lineno; /* per file: lines seen so far */
+    json_t **unknown; /* per file: array of unknown names */
     int failed;
 } dump_ctx;
 
@@ -36,8 +36,7 @@ static json_t *value_of(fr_field f, const char *t, size_t len)
     switch (fr_field_kind(f)) {
     case FR_K_U8:
     case FR_K_PORT:
-    case FR_K_COUNTER:
-        return fr_parse_u64(t, len, &v) ? json_integer((json_int_t)v) : NULL;
+    case FR_K_COUNTER: return fr_parse_u64(t, len, &v) ? json_integer((json_int_t)v) : NULL;
     case FR_K_TIME:
         if (!fr_parse_u64(t, len, &v))
             return NULL;
@@ -47,8 +46,7 @@ static json_t *value_of(fr_field f, const char *t, size_t len)
         char buf[FR_ADDR_STRLEN];
         return fr_addr_parse(&a, t, len) ? json_string(fr_addr_format(&a, buf)) : NULL;
     }
-    default:
-        return json_stringn_nocheck(t, len);
+    default: return json_stringn_nocheck(t, len);
     }
 }
 
@@ -61,8 +59,9 @@ static void hook(void *ctx, size_t file, uint64_t seq, uint64_t line, fr_line_ki
     uint64_t n = ++d->lineno[file];
     const char *path = d->src->items[file].path;
     if (kind == FR_LINE_MALFORMED) {
-        emit(d, json_pack("{s:s, s:I, s:s}", "file", path, "line", (json_int_t)n, "malformed",
-                          reason));
+        emit(
+            d,
+            json_pack("{s:s, s:I, s:s}", "file", path, "line", (json_int_t)n, "malformed", reason));
         return;
     }
     if (kind != FR_LINE_RECORD)
@@ -77,7 +76,8 @@ static void hook(void *ctx, size_t file, uint64_t seq, uint64_t line, fr_line_ki
             size_t i;
             json_t *u;
             int seen = 0;
-            json_array_foreach(d->unknown[file], i, u) seen |= strcmp(json_string_value(u), name) == 0;
+            json_array_foreach(d->unknown[file], i, u) seen |=
+                strcmp(json_string_value(u), name) == 0;
             if (!seen)
                 json_array_append_new(d->unknown[file], json_string(name));
         }
@@ -87,8 +87,9 @@ static void hook(void *ctx, size_t file, uint64_t seq, uint64_t line, fr_line_ki
         if (v)
             json_object_set_new(fields, name, v);
     }
-    emit(d, json_pack("{s:s, s:I, s:b, s:o}", "file", path, "line", (json_int_t)n, "tgw",
-                      map->tgw, "fields", fields));
+    emit(d,
+         json_pack("{s:s, s:I, s:b, s:o}", "file", path, "line", (json_int_t)n, "tgw", map->tgw,
+                   "fields", fields));
 }
 
 int main(int argc, char **argv)
@@ -136,11 +137,11 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < r->n_inputs; i++) {
         const fr_input_row *in = &r->inputs[i];
-        json_t *sum = json_pack("{s:I, s:I, s:I, s:I, s:I, s:O}", "records",
-                                (json_int_t)in->records, "malformed", (json_int_t)in->malformed,
-                                "headers", (json_int_t)in->header_lines, "blank",
-                                (json_int_t)in->blank_lines, "tgw", (json_int_t)in->tgw_records,
-                                "unknown_fields", d.unknown[i]);
+        json_t *sum =
+            json_pack("{s:I, s:I, s:I, s:I, s:I, s:O}", "records", (json_int_t)in->records,
+                      "malformed", (json_int_t)in->malformed, "headers",
+                      (json_int_t)in->header_lines, "blank", (json_int_t)in->blank_lines, "tgw",
+                      (json_int_t)in->tgw_records, "unknown_fields", d.unknown[i]);
         if (in->error)
             json_object_set_new(sum, "error", json_string(in->error));
         emit(&d, json_pack("{s:s, s:o}", "file", in->path, "summary", sum));

@@ -71,7 +71,9 @@ static uint64_t splitmix64(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-typedef struct { uint64_t s; } rng_t;
+typedef struct {
+    uint64_t s;
+} rng_t;
 
 static void rng_seed(rng_t *r, uint64_t seed, uint64_t stream)
 {
@@ -130,14 +132,14 @@ static uint64_t rpackets(rng_t *r, double alpha, uint64_t cap)
 enum role { R_WEB, R_APP, R_DB, R_BASTION, R_NAT, R_LB, R_WORKER, R_NROLES };
 
 typedef struct {
-    char id[24];       /* eni-<17 hex> */
+    char id[24]; /* eni-<17 hex> */
     const char *acct;
-    char vpc[24];      /* vpc-<17 hex> */
-    char subnet[28];   /* subnet-<17 hex> */
+    char vpc[24]; /* vpc-<17 hex> */
+    char subnet[28]; /* subnet-<17 hex> */
     char instance[24]; /* i-<17 hex> or "-" */
     char az[12];
     char ip4[16];
-    char ip6[40];      /* empty when the ENI has no IPv6 address */
+    char ip6[40]; /* empty when the ENI has no IPv6 address */
     int role;
 } eni_t;
 
@@ -286,12 +288,17 @@ static void build_topology(topo_t *t, int n_eni, uint64_t seed)
         memcpy(e->subnet, subnets[sn], sizeof e->subnet);
         memcpy(e->az, azs[sn], sizeof e->az);
         /* unique per ENI: third octet = subnet * 16 + i / 250 */
-        uint32_t ip = (10u << 24) | ((uint32_t)vpc << 16) | ((uint32_t)((sn % 4) * 16 + i / 250) << 8) |
-             (uint32_t)(4 + i % 250);
+        uint32_t ip = (10u << 24) | ((uint32_t)vpc << 16) |
+            ((uint32_t)((sn % 4) * 16 + i / 250) << 8) | (uint32_t)(4 + i % 250);
         fmt4(e->ip4, ip);
         uint32_t u = rbelow(&r, 100);
-        e->role = u < 25 ? R_WEB : u < 45 ? R_APP : u < 55 ? R_DB : u < 58 ? R_BASTION
-                  : u < 63 ? R_NAT : u < 70 ? R_LB : R_WORKER;
+        e->role = u < 25 ? R_WEB
+            : u < 45     ? R_APP
+            : u < 55     ? R_DB
+            : u < 58     ? R_BASTION
+            : u < 63     ? R_NAT
+            : u < 70     ? R_LB
+                         : R_WORKER;
         if (i < R_NROLES) /* every role exists at least once */
             e->role = i;
         if (e->role == R_NAT || e->role == R_LB)
@@ -328,7 +335,7 @@ static void build_topology(topo_t *t, int n_eni, uint64_t seed)
     }
     for (int i = 0; i < N_PUB6; i++) {
         uint16_t g[8];
-        static const uint16_t firsts[] = { 0x2a00, 0x2606, 0x2001, 0x2a03, 0x2607, 0x2404 };
+        static const uint16_t firsts[] = {0x2a00, 0x2606, 0x2001, 0x2a03, 0x2607, 0x2404};
         g[0] = firsts[rbelow(&r, 6)];
         for (int k = 1; k < 8; k++)
             g[k] = (uint16_t)rbelow(&r, 0x10000);
@@ -342,7 +349,7 @@ static void build_topology(topo_t *t, int n_eni, uint64_t seed)
         t->scan4[i].service = "-";
     }
     for (int i = 0; i < N_SCAN6; i++) {
-        uint16_t g[8] = { 0x2001, 0x0470 };
+        uint16_t g[8] = {0x2001, 0x0470};
         for (int k = 2; k < 8; k++)
             g[k] = (uint16_t)rbelow(&r, 0x10000);
         fmt6(t->scan6[i].ip, g);
@@ -367,8 +374,8 @@ typedef struct {
     int reject;
     int status; /* 0 OK, 1 NODATA, 2 SKIPDATA */
     int v6;
-    int tcp_flags;   /* -1 = '-' */
-    int ingress;     /* 1 ingress, 0 egress */
+    int tcp_flags; /* -1 = '-' */
+    int ingress; /* 1 ingress, 0 egress */
     int traffic_path; /* 0 = '-' */
 } rec_t;
 
@@ -472,9 +479,10 @@ static void gen_record(const topo_t *t, rng_t *r, int64_t slot_start, rec_t *x, 
             x->eni = pick_eni(t, r, x->v6);
             const char *scanner;
             if (rbelow(r, 100) < 70) {
-                scanner = x->v6 ? t->scan6[rskew(r, N_SCAN6, 2)].ip : t->scan4[rskew(r, N_SCAN4, 3)].ip;
+                scanner =
+                    x->v6 ? t->scan6[rskew(r, N_SCAN6, 2)].ip : t->scan4[rskew(r, N_SCAN4, 3)].ip;
             } else if (x->v6) {
-                uint16_t g[8] = { 0x2a0e, (uint16_t)rbelow(r, 0x10000) };
+                uint16_t g[8] = {0x2a0e, (uint16_t)rbelow(r, 0x10000)};
                 for (int k = 2; k < 8; k++)
                     g[k] = (uint16_t)rbelow(r, 0x10000);
                 fmt6(rnd_addr, g);
@@ -483,8 +491,8 @@ static void gen_record(const topo_t *t, rng_t *r, int64_t slot_start, rec_t *x, 
                 fmt4(rnd_addr, rand_public4(r));
                 scanner = rnd_addr;
             }
-            static const unsigned scan_ports[] = { 22, 23, 3389, 445, 80, 443, 8080, 1433,
-                                                   3306, 5900, 6379, 25, 139, 8443, 5432, 21 };
+            static const unsigned scan_ports[] = {22,   23,   3389, 445, 80,  443,  8080, 1433,
+                                                  3306, 5900, 6379, 25,  139, 8443, 5432, 21};
             x->src = scanner;
             x->dst = eni_addr(x->eni, x->v6);
             uint32_t p = rbelow(r, 100);
@@ -498,7 +506,7 @@ static void gen_record(const topo_t *t, rng_t *r, int64_t slot_start, rec_t *x, 
             } else if (p < 96) {
                 x->proto = 17;
                 x->sport = ephemeral(r);
-                static const unsigned udp_ports[] = { 53, 123, 161, 1900, 5060, 11211 };
+                static const unsigned udp_ports[] = {53, 123, 161, 1900, 5060, 11211};
                 x->dport = udp_ports[rbelow(r, 6)];
                 x->packets = 1;
                 x->bytes = 28 + rbelow(r, 100);
@@ -554,7 +562,7 @@ static void gen_record(const topo_t *t, rng_t *r, int64_t slot_start, rec_t *x, 
         client_is_eni = 1;
         sv_port = 443;
     } else if (s < 78) { /* internal east-west */
-        static const unsigned internal_ports[] = { 8080, 5432, 3306, 6379, 9200, 8443, 443, 2049 };
+        static const unsigned internal_ports[] = {8080, 5432, 3306, 6379, 9200, 8443, 443, 2049};
         e = pick_eni(t, r, x->v6);
         client_is_eni = rbelow(r, 2);
         sv_port = internal_ports[rskew(r, 8, 2)];
@@ -599,7 +607,7 @@ static void gen_record(const topo_t *t, rng_t *r, int64_t slot_start, rec_t *x, 
     } else if (sv_port == 22) {
         peer = t->admin[rbelow(r, N_ADMIN)].ip;
     } else if (sv_port == 53 && !x->v6) {
-        static const char *const resolvers[] = { "1.1.1.1", "8.8.8.8", "8.8.4.4", "9.9.9.9" };
+        static const char *const resolvers[] = {"1.1.1.1", "8.8.8.8", "8.8.4.4", "9.9.9.9"};
         peer = resolvers[rbelow(r, 4)];
     } else {
         const peer_t *p = x->v6 ? &t->pub6[rskew(r, N_PUB6, 2)] : &t->pub4[rskew(r, N_PUB4, 2)];
@@ -878,8 +886,8 @@ static void gen_slot(const topo_t *t, uint64_t seed, int slot, uint64_t nrec, in
 static void slot_counts(uint64_t total, uint64_t counts[NSLOTS])
 {
     /* piecewise weights per hour, in percent of the busiest hour */
-    static const int hour_w[24] = { 45, 40, 36, 34, 34, 38, 46, 58, 72, 84, 92, 97,
-                                    100, 100, 99, 97, 93, 88, 82, 76, 70, 63, 56, 50 };
+    static const int hour_w[24] = {45,  40,  36, 34, 34, 38, 46, 58, 72, 84, 92, 97,
+                                   100, 100, 99, 97, 93, 88, 82, 76, 70, 63, 56, 50};
     uint64_t wsum = 0, w[NSLOTS];
     for (int s = 0; s < NSLOTS; s++) {
         int h = s / 12, m = s % 12;
@@ -929,10 +937,10 @@ static int mkdir_p(const char *path)
     return 0;
 }
 
-static void write_file(const char *path, const topo_t *t, uint64_t seed, int first_slot,
-                       int nslots, const uint64_t *counts, int v5, stats_t *st)
+static void write_file(const char *path, const topo_t *t, uint64_t seed, int first_slot, int nslots,
+                       const uint64_t *counts, int v5, stats_t *st)
 {
-    out_t o = { 0 };
+    out_t o = {0};
     o.path = path;
     o.st = st;
     o.cap = OUTBUF;
@@ -989,7 +997,7 @@ static void *s3_worker(void *arg)
         unsigned hash = (unsigned)(rnd(&hr) >> 32);
         snprintf(path, sizeof path, "%s/%s_vpcflowlogs_%s_%s_20261126T%02d%02dZ_%08x.log.gz", dir,
                  OWNER_ACCOUNT, REGION, FLOW_LOG_ID, slot / 12, (slot % 12) * 5, hash);
-        stats_t st = { 0 };
+        stats_t st = {0};
         write_file(path, j->topo, j->seed, slot, 1, j->counts, 0, &st);
         pthread_mutex_lock(&j->mu);
         stats_add(&j->total, &st);
@@ -1000,11 +1008,13 @@ static void *s3_worker(void *arg)
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: genbench s3 OUTDIR [--records N] [--interfaces N] [--seed N] [-j N] [--info FILE]\n"
-            "       genbench single OUTFILE [--records N] [--interfaces N] [--seed N] [--info FILE]\n"
-            "defaults: s3 --records 5000000 --seed 1; single --records 2000000 --seed 2;\n"
-            "          --interfaces 200; -j = online CPUs; --info OUTDIR/genbench.info or OUTFILE.info\n");
+    fprintf(
+        stderr,
+        "usage: genbench s3 OUTDIR [--records N] [--interfaces N] [--seed N] [-j N] [--info FILE]\n"
+        "       genbench single OUTFILE [--records N] [--interfaces N] [--seed N] [--info FILE]\n"
+        "defaults: s3 --records 5000000 --seed 1; single --records 2000000 --seed 2;\n"
+        "          --interfaces 200; -j = online CPUs; --info OUTDIR/genbench.info or "
+        "OUTFILE.info\n");
     exit(2);
 }
 
@@ -1080,15 +1090,15 @@ int main(int argc, char **argv)
     }
 
     double t0 = now_s();
-    topo_t topo = { 0 };
+    topo_t topo = {0};
     build_topology(&topo, (int)interfaces, seed);
 
-    job_t job = { 0 };
+    job_t job = {0};
     job.topo = &topo;
     job.seed = seed;
     job.outdir = out;
     slot_counts(records, job.counts);
-    stats_t total = { 0 };
+    stats_t total = {0};
     int files;
 
     if (s3) {
@@ -1133,15 +1143,15 @@ int main(int argc, char **argv)
                      "mode=%s\nformat=%s\nseed=%" PRIu64 "\ninterfaces=%" PRIu64 "\nfiles=%d\n"
                      "records=%" PRIu64 "\nok_records=%" PRIu64 "\nnodata_records=%" PRIu64
                      "\nskipdata_records=%" PRIu64 "\naccept_records=%" PRIu64
-                     "\nreject_records=%" PRIu64 "\nipv6_records=%" PRIu64
-                     "\npackets=%" PRIu64 "\nbytes=%" PRIu64 "\naccept_bytes=%" PRIu64
-                     "\nreject_bytes=%" PRIu64 "\nuncompressed_bytes=%" PRIu64
-                     "\ncompressed_bytes=%" PRIu64 "\nfirst_start=%" PRId64 "\ngen_seconds=%.2f\n",
-                     s3 ? "s3" : "single", s3 ? "v2-default" : "v5-custom", seed, interfaces,
-                     files, total.records, total.records - total.nodata - total.skipdata,
-                     total.nodata, total.skipdata, total.accept, total.reject, total.ipv6,
-                     total.ok_packets, total.ok_bytes, total.accept_bytes, total.reject_bytes,
-                     total.uncompressed, total.compressed, DAY_START, secs);
+                     "\nreject_records=%" PRIu64 "\nipv6_records=%" PRIu64 "\npackets=%" PRIu64
+                     "\nbytes=%" PRIu64 "\naccept_bytes=%" PRIu64 "\nreject_bytes=%" PRIu64
+                     "\nuncompressed_bytes=%" PRIu64 "\ncompressed_bytes=%" PRIu64
+                     "\nfirst_start=%" PRId64 "\ngen_seconds=%.2f\n",
+                     s3 ? "s3" : "single", s3 ? "v2-default" : "v5-custom", seed, interfaces, files,
+                     total.records, total.records - total.nodata - total.skipdata, total.nodata,
+                     total.skipdata, total.accept, total.reject, total.ipv6, total.ok_packets,
+                     total.ok_bytes, total.accept_bytes, total.reject_bytes, total.uncompressed,
+                     total.compressed, DAY_START, secs);
     if (n < 0 || (size_t)n >= sizeof buf) {
         fprintf(stderr, "genbench: summary too long\n");
         return 1;

@@ -274,7 +274,7 @@ static int inflate_isal(src_t *s, unsigned char *out, totals_t *t)
 static void *worker(void *arg)
 {
     job_t *j = arg;
-    totals_t t = { 0 };
+    totals_t t = {0};
     unsigned char *in = malloc(IN_SIZE), *out = malloc(OUT_SIZE);
     if (!in || !out) {
         fprintf(stderr, "inflate_only: out of memory\n");
@@ -296,7 +296,7 @@ static void *worker(void *arg)
         }
         if (k >= j->nfiles)
             break;
-        src_t s = { .path = j->files[k], .buf = in };
+        src_t s = {.path = j->files[k], .buf = in};
         s.fd = open(s.path, O_RDONLY);
         if (s.fd < 0) {
             fprintf(stderr, "inflate_only: %s: %s\n", s.path, strerror(errno));
@@ -337,8 +337,9 @@ done:
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: inflate_only [--isal] -j N FILE...\n"
-                    "       inflate_only --features\n");
+    fprintf(stderr,
+            "usage: inflate_only [--isal] -j N FILE...\n"
+            "       inflate_only --features\n");
     exit(2);
 }
 

@@ -16,13 +16,13 @@
 
 static int failures, checks;
 
-#define CHECK(cond)                                                                   \
-    do {                                                                              \
-        checks++;                                                                     \
-        if (!(cond)) {                                                                \
-            failures++;                                                               \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);           \
-        }                                                                             \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        checks++;                                                                                  \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                        \
+        }                                                                                          \
     } while (0)
 
 static fr_fieldmap map_of(const char *s)
@@ -148,8 +148,9 @@ static void test_fields(void)
 static void test_parse_default(void)
 {
     fr_fieldmap m = map_of(FR_DEFAULT_FORMAT);
-    CHECK(parse(&m, "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 "
-                    "20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK") == FR_LINE_RECORD);
+    CHECK(parse(&m,
+                "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 "
+                "20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK") == FR_LINE_RECORD);
     CHECK(R.srcport == 20641 && R.dstport == 22 && R.protocol == 6);
     CHECK(R.packets == 20 && R.bytes == 4249);
     CHECK(R.start == 1418530010 && R.end == 1418530070);
@@ -158,43 +159,55 @@ static void test_parse_default(void)
     CHECK(R.account_len == 12);
     CHECK((R.has & (FR_HAS_SRCADDR | FR_HAS_DSTADDR)) == (FR_HAS_SRCADDR | FR_HAS_DSTADDR));
 
-    CHECK(parse(&m, "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 "
-                    "1431280934 - NODATA") == FR_LINE_RECORD);
+    CHECK(parse(&m,
+                "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 "
+                "1431280934 - NODATA") == FR_LINE_RECORD);
     CHECK(R.status == FR_STATUS_NODATA && R.action == FR_ACTION_NONE);
     CHECK(!(R.has & (FR_HAS_SRCADDR | FR_HAS_PACKETS | FR_HAS_BYTES | FR_HAS_PROTOCOL)));
     CHECK(parse(&m, "2 123456789010 eni-1 - - - - - - - 1431280876 1431280934 - SKIPDATA") ==
-          FR_LINE_RECORD && R.status == FR_STATUS_SKIPDATA);
+              FR_LINE_RECORD &&
+          R.status == FR_STATUS_SKIPDATA);
 
     /* whitespace runs, tabs, CR */
     CHECK(parse(&m, "2  1 eni-1\t10.0.0.1 10.0.0.2 1 2 17 1 1 100 160 REJECT OK\r") ==
-          FR_LINE_RECORD && R.action == FR_ACTION_REJECT && R.protocol == 17);
+              FR_LINE_RECORD &&
+          R.action == FR_ACTION_REJECT && R.protocol == 17);
     /* milliseconds */
     CHECK(parse(&m, "2 1 eni-1 - - - - - - - 1512564058000 1512564059000 - SKIPDATA") ==
-          FR_LINE_RECORD && R.start == 1512564058 && R.end == 1512564059);
+              FR_LINE_RECORD &&
+          R.start == 1512564058 && R.end == 1512564059);
     /* IPv6 */
     CHECK(parse(&m, "2 1 eni-1 2001:db8::1 2001:db8::2 5 6 6 1 1 100 160 ACCEPT OK") ==
-          FR_LINE_RECORD && R.src.family == 6);
+              FR_LINE_RECORD &&
+          R.src.family == 6);
     /* blank */
     CHECK(parse(&m, "") == FR_LINE_BLANK);
     CHECK(parse(&m, " \t ") == FR_LINE_BLANK);
     /* header */
     CHECK(parse(&m, FR_DEFAULT_FORMAT) == FR_LINE_HEADER);
 
-    struct { const char *line, *reason; } bad[] = {
+    struct {
+        const char *line, *reason;
+    } bad[] = {
         {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 100 160 ACCEPT", "expected 14 fields, got 13"},
         {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 100 160 ACCEPT OK x", "expected 14 fields, got 15"},
         {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1x 100 160 ACCEPT OK", "bad number in bytes"},
         {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 -5 1 100 160 ACCEPT OK", "bad number in packets"},
         {"2 1 eni-1 10.0.0.300 10.0.0.2 1 2 6 1 1 100 160 ACCEPT OK", "bad address in srcaddr"},
         {"2 1 eni-1 10.0.0.1 nope 1 2 6 1 1 100 160 ACCEPT OK", "bad address in dstaddr"},
-        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 70000 6 1 1 100 160 ACCEPT OK", "value out of range in dstport"},
-        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 256 1 1 100 160 ACCEPT OK", "value out of range in protocol"},
-        {"256 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 100 160 ACCEPT OK", "value out of range in version"},
+        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 70000 6 1 1 100 160 ACCEPT OK",
+         "value out of range in dstport"},
+        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 256 1 1 100 160 ACCEPT OK",
+         "value out of range in protocol"},
+        {"256 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 100 160 ACCEPT OK",
+         "value out of range in version"},
         {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 100 160 accept OK", "bad value in action"},
         {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 100 160 ACCEPT FINE", "bad value in log-status"},
         {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 160 100 ACCEPT OK", "end before start"},
-        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 164000066 1640000066 ACCEPT OK", "implausible duration"},
-        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 9223372036854775808 100 160 ACCEPT OK", "value out of range in bytes"},
+        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 164000066 1640000066 ACCEPT OK",
+         "implausible duration"},
+        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 9223372036854775808 100 160 ACCEPT OK",
+         "value out of range in bytes"},
         {"bogus line", "expected 14 fields, got 2"},
         {"{not json", "bad JSON"},
         {"{\"msg\":\"x\"}", "JSON line without a \"message\" string"},
@@ -204,8 +217,8 @@ static void test_parse_default(void)
         CHECK(k == FR_LINE_MALFORMED);
         if (k == FR_LINE_MALFORMED && strcmp(P.reason, bad[i].reason) != 0) {
             failures++;
-            fprintf(stderr, "FAIL reason for '%s': got '%s', want '%s'\n", bad[i].line,
-                    P.reason, bad[i].reason);
+            fprintf(stderr, "FAIL reason for '%s': got '%s', want '%s'\n", bad[i].line, P.reason,
+                    bad[i].reason);
         }
     }
     /* a NUL byte inside an interface or account id (binary garbage) */
@@ -215,12 +228,16 @@ static void test_parse_default(void)
               strcmp(P.reason, "NUL byte in interface-id") == 0);
     }
     /* CloudWatch export prefix and JSON message wrapper */
-    CHECK(parse(&m, "2015-05-10T18:01:16.000Z 2 1 eni-1 - - - - - - - 1431280876 1431280934 - "
-                    "NODATA") == FR_LINE_RECORD && R.start == 1431280876);
-    CHECK(parse(&m, "2015-05-10T18:01:16Z 2 1 eni-1 - - - - - - - 1431280876 1431280934 - "
-                    "NODATA") == FR_LINE_RECORD);
+    CHECK(parse(&m,
+                "2015-05-10T18:01:16.000Z 2 1 eni-1 - - - - - - - 1431280876 1431280934 - "
+                "NODATA") == FR_LINE_RECORD &&
+          R.start == 1431280876);
+    CHECK(parse(&m,
+                "2015-05-10T18:01:16Z 2 1 eni-1 - - - - - - - 1431280876 1431280934 - "
+                "NODATA") == FR_LINE_RECORD);
     CHECK(parse(&m, "{\"message\":\"2 1 eni-9 - - - - - - - 1431280876 1431280934 - NODATA\"}") ==
-          FR_LINE_RECORD && R.iface_len == 5 && memcmp(R.iface, "eni-9", 5) == 0);
+              FR_LINE_RECORD &&
+          R.iface_len == 5 && memcmp(R.iface, "eni-9", 5) == 0);
     fr_fieldmap_clear(&m);
 }
 
@@ -229,18 +246,21 @@ static void test_parse_custom(void)
     fr_fieldmap m = map_of("account-id bytes dstaddr dstport end instance-id packets "
                            "pkt-dstaddr pkt-srcaddr protocol srcaddr srcport start subnet-id "
                            "tcp-flags type version vpc-id");
-    CHECK(parse(&m, "000000000000 6392 172.18.160.93 47460 1568300425 i-06f9249b 10 "
-                    "172.18.160.93 192.168.0.1 6 172.18.160.68 443 1568300367 subnet-089e7569 "
-                    "19 IPv4 3 vpc-0461a061") == FR_LINE_RECORD);
+    CHECK(parse(&m,
+                "000000000000 6392 172.18.160.93 47460 1568300425 i-06f9249b 10 "
+                "172.18.160.93 192.168.0.1 6 172.18.160.68 443 1568300367 subnet-089e7569 "
+                "19 IPv4 3 vpc-0461a061") == FR_LINE_RECORD);
     CHECK(R.bytes == 6392 && R.dstport == 47460 && R.srcport == 443 && R.start == 1568300367);
     CHECK(R.status == FR_STATUS_NONE && R.action == FR_ACTION_NONE);
-    CHECK(parse(&m, "000000000000 6392 172.18.160.93 47460 1568300425 i-06f9249b 10 "
-                    "172.18.160.93 bad 6 172.18.160.68 443 1568300367 subnet-089e7569 "
-                    "19 IPv4 3 vpc-0461a061") == FR_LINE_MALFORMED);
+    CHECK(parse(&m,
+                "000000000000 6392 172.18.160.93 47460 1568300425 i-06f9249b 10 "
+                "172.18.160.93 bad 6 172.18.160.68 443 1568300367 subnet-089e7569 "
+                "19 IPv4 3 vpc-0461a061") == FR_LINE_MALFORMED);
     CHECK(strcmp(P.reason, "bad address in pkt-srcaddr") == 0);
-    CHECK(parse(&m, "000000000000 6392 172.18.160.93 47460 1568300425 i-06f9249b 10 "
-                    "172.18.160.93 192.168.0.1 6 172.18.160.68 443 1568300367 subnet-089e7569 "
-                    "300 IPv4 3 vpc-0461a061") == FR_LINE_MALFORMED);
+    CHECK(parse(&m,
+                "000000000000 6392 172.18.160.93 47460 1568300425 i-06f9249b 10 "
+                "172.18.160.93 192.168.0.1 6 172.18.160.68 443 1568300367 subnet-089e7569 "
+                "300 IPv4 3 vpc-0461a061") == FR_LINE_MALFORMED);
     CHECK(strcmp(P.reason, "value out of range in tcp-flags") == 0);
     fr_fieldmap_clear(&m);
     fr_fieldmap d = map_of("flow-direction traffic-path something-new");
@@ -317,8 +337,19 @@ static void test_fast_path(void)
             char ch = alphabet[(rng >> 20) % (sizeof alphabet - 1)];
             switch ((rng >> 40) % 3) {
             case 0: line[pos] = ch; break;
-            case 1: if (n < sizeof line - 1) { memmove(line + pos + 1, line + pos, n - pos); line[pos] = ch; n++; } break;
-            default: if (n > 1) { memmove(line + pos, line + pos + 1, n - pos - 1); n--; } break;
+            case 1:
+                if (n < sizeof line - 1) {
+                    memmove(line + pos + 1, line + pos, n - pos);
+                    line[pos] = ch;
+                    n++;
+                }
+                break;
+            default:
+                if (n > 1) {
+                    memmove(line + pos, line + pos + 1, n - pos - 1);
+                    n--;
+                }
+                break;
             }
         }
         fr_record a, b;

@@ -135,8 +135,10 @@ static void demo_small(demo *d)
         {"eni-0feedface0000001", ""},
     };
     static const char *const talk[][2] = {
-        {"10.0.1.15", "10.0.2.20"}, {"10.0.1.15", "52.94.133.131"},
-        {"2001:db8::1", "2001:db8:0:1::20"}, {"172.31.5.9", "10.0.2.20"},
+        {"10.0.1.15", "10.0.2.20"},
+        {"10.0.1.15", "52.94.133.131"},
+        {"2001:db8::1", "2001:db8:0:1::20"},
+        {"172.31.5.9", "10.0.2.20"},
         {"fe80::1ff:fe23:4567:890a", "2001:db8::1"},
     };
     static const char *const rej[] = {"198.51.100.77", "203.0.113.9", "2001:db8:bad::66"};
@@ -225,23 +227,46 @@ static void demo_small(demo *d)
             p->bytes = UINT64_C(5100000000) / (i + 1);
         }
     }
-    gz = demo_str(d, "logs/2026/11/26/123456789012_vpcflowlogs_eu-west-1_fl-0a1b2c3d_20261126T0000Z_1a2b3c4d.log.gz");
+    gz = demo_str(d,
+                  "logs/2026/11/26/"
+                  "123456789012_vpcflowlogs_eu-west-1_fl-0a1b2c3d_20261126T0000Z_1a2b3c4d.log.gz");
     js = demo_str(d, "logs/cloudwatch/filter-log-events-2026-11-26.json");
-    bad = demo_str(d, "logs/2026/11/26/123456789012_vpcflowlogs_eu-west-1_fl-0a1b2c3d_20261126T0500Z_deadbeef.log.gz");
+    bad = demo_str(d,
+                   "logs/2026/11/26/"
+                   "123456789012_vpcflowlogs_eu-west-1_fl-0a1b2c3d_20261126T0500Z_deadbeef.log.gz");
     if (d->oom)
         return;
-    r->inputs[0] = (fr_input_row){.path = gz, .size = 1843200, .text_bytes = 9437184,
-                                  .compressed = 1, .lines = 61234, .records = 61001,
-                                  .malformed = 2, .excluded = 120, .header_lines = 1,
-                                  .first_start = T0 + 3, .last_start = T0 + 5 * 3600 - 2};
-    r->inputs[1] = (fr_input_row){.path = js, .size = 402112, .text_bytes = 402112,
-                                  .line_unit_event = 1, .lines = 1500, .records = 1500,
-                                  .first_start = T0 + 17, .last_start = T0 + 6 * 3600 - 1};
-    r->inputs[2] = (fr_input_row){.path = bad, .size = 65536, .text_bytes = 230000,
-                                  .compressed = 1, .status = FR_INPUT_DAMAGED,
-                                  .lines = 2100, .records = 2099, .malformed = 1,
-                                  .first_start = T0 + 5 * 3600, .last_start = T0 + 5 * 3600 + 1700};
-    r->inputs[2].error = demo_str(d, "damaged gzip data at uncompressed offset 230000 (unexpected end of file)");
+    r->inputs[0] = (fr_input_row){.path = gz,
+                                  .size = 1843200,
+                                  .text_bytes = 9437184,
+                                  .compressed = 1,
+                                  .lines = 61234,
+                                  .records = 61001,
+                                  .malformed = 2,
+                                  .excluded = 120,
+                                  .header_lines = 1,
+                                  .first_start = T0 + 3,
+                                  .last_start = T0 + 5 * 3600 - 2};
+    r->inputs[1] = (fr_input_row){.path = js,
+                                  .size = 402112,
+                                  .text_bytes = 402112,
+                                  .line_unit_event = 1,
+                                  .lines = 1500,
+                                  .records = 1500,
+                                  .first_start = T0 + 17,
+                                  .last_start = T0 + 6 * 3600 - 1};
+    r->inputs[2] = (fr_input_row){.path = bad,
+                                  .size = 65536,
+                                  .text_bytes = 230000,
+                                  .compressed = 1,
+                                  .status = FR_INPUT_DAMAGED,
+                                  .lines = 2100,
+                                  .records = 2099,
+                                  .malformed = 1,
+                                  .first_start = T0 + 5 * 3600,
+                                  .last_start = T0 + 5 * 3600 + 1700};
+    r->inputs[2].error =
+        demo_str(d, "damaged gzip data at uncompressed offset 230000 (unexpected end of file)");
     for (size_t i = 0; i < r->n_inputs; i++) {
         for (int k = 0; k < 32; k++)
             r->inputs[i].sha256[k] = (uint8_t)(k * 7 + i * 31);

@@ -112,6 +112,64 @@ static void test_numbers_and_times(void)
     CHECK(!fr_parse_size("12X", &sz));
 }
 
+/* Parses a command line given as a space-separated string. */
+static fr_err cli(const char *line, fr_opts *o, char *err, size_t errlen)
+{
+    static char buf[512];
+    char *argv[32];
+    int argc = 0;
+    snprintf(buf, sizeof buf, "%s", line);
+    for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
+        argv[argc++] = t;
+    argv[argc] = NULL;
+    return fr_cli_parse(argc, argv, 1795737600 /* 2026-11-27T00:00:00Z */, o, err, errlen);
+}
+
+static void test_cli(void)
+{
+    fr_opts o;
+    char err[256];
+    CHECK(cli("flowreport --since 24h x", &o, err, sizeof err) == FR_OK);
+    CHECK(o.since_set && o.since == 1795651200 && !o.until_set && o.n_inputs == 1);
+    CHECK(o.fmt_csv && o.fmt_md && o.fmt_xlsx && o.window == 3600 && o.top_n == 20);
+    fr_opts_clear(&o);
+    CHECK(cli("flowreport --until 2026-11-26T12:00:00Z --since 90m -f csv,md a b", &o, err,
+              sizeof err) == FR_OK);
+    CHECK(o.until == 1795651200 + 43200 && o.since == o.until - 5400);
+    CHECK(o.fmt_csv && o.fmt_md && !o.fmt_xlsx && o.n_inputs == 2);
+    fr_opts_clear(&o);
+    CHECK(cli("flowreport --window 15m --top 5 -j 3 --max-memory 64M -o out x", &o, err,
+              sizeof err) == FR_OK);
+    CHECK(o.window == 900 && o.top_n == 5 && o.threads == 3 && o.max_memory == 64ULL << 20);
+    CHECK(strcmp(o.outdir, "out") == 0);
+    fr_opts_clear(&o);
+    CHECK(cli("flowreport --fields version,interface-id,start x", &o, err, sizeof err) == FR_OK);
+    CHECK(o.fields.n == 3 && o.fields.id[2] == FR_F_START);
+    fr_opts_clear(&o);
+    static const char *bad[] = {
+        "flowreport --window 90s x",
+        "flowreport --window 2d x",
+        "flowreport --top 0 x",
+        "flowreport -j 0 x",
+        "flowreport -f pdf x",
+        "flowreport --since tomorrow x",
+        "flowreport --since 2026-11-27 --until 2026-11-26 x",
+        "flowreport --bogus x",
+        "flowreport --since",
+        "flowreport --max-memory 10K x",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        fr_err e = cli(bad[i], &o, err, sizeof err);
+        CHECK(e == FR_ERR_USAGE && err[0]);
+        fr_opts_clear(&o);
+    }
+    /* the recorded command line: program by name, shell-quoted arguments */
+    char *argv[] = {"/usr/local/bin/flowreport", "-o", "my dir", "it's", NULL};
+    CHECK(fr_cli_parse(4, argv, 0, &o, err, sizeof err) == FR_OK);
+    CHECK(strcmp(o.command_line, "flowreport -o 'my dir' 'it'\\''s'") == 0);
+    fr_opts_clear(&o);
+}
+
 static void test_fields(void)
 {
     CHECK(fr_field_lookup("version", 7) == FR_F_VERSION);
@@ -506,6 +564,7 @@ int main(void)
     fr_parser_init(&P);
     test_addr();
     test_numbers_and_times();
+    test_cli();
     test_fields();
     test_parse_default();
     test_parse_custom();

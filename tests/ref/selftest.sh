@@ -65,6 +65,21 @@ sys.exit(bad)
 EOF
 }
 
+# diff_expected CASE OUTDIR WHO: every hand-computed CSV of CASE against
+# OUTDIR; prints the differences, returns 1 when any differs.
+diff_expected() {
+    de_ok=0
+    for f in "$1"/expected/*.csv; do
+        b=${f##*/}
+        if ! diff -u "$f" "$2/$b" >"$tmp/diff" 2>&1; then
+            echo "FAIL $3 $b differs from the hand-computed file"
+            cat "$tmp/diff"
+            de_ok=1
+        fi
+    done
+    return $de_ok
+}
+
 for case in "$here"/fixtures/*/; do
     case=${case%/}
     name=${case##*/}
@@ -82,14 +97,7 @@ for case in "$here"/fixtures/*/; do
     rc=$?
     set -e
     ok=1
-    for f in "$case"/expected/*.csv; do
-        b=${f##*/}
-        if ! diff -u "$f" "$work/out/$b" >"$work/diff" 2>&1; then
-            echo "FAIL $name: $b differs from the hand-computed file"
-            cat "$work/diff"
-            ok=0
-        fi
-    done
+    diff_expected "$case" "$work/out" "$name: the reference's" || ok=0
     # the real program against the same hand-computed files, when built
     if [ -n "${FLOWREPORT:-}" ] && [ -x "$FLOWREPORT" ]; then
         set +e
@@ -101,14 +109,7 @@ for case in "$here"/fixtures/*/; do
             echo "FAIL $name: flowreport exited $frc, the reference $rc"
             ok=0
         fi
-        for f in "$case"/expected/*.csv; do
-            b=${f##*/}
-            if ! diff -u "$f" "$work/fr/$b" >"$work/diff" 2>&1; then
-                echo "FAIL $name: flowreport's $b differs from the hand-computed file"
-                cat "$work/diff"
-                ok=0
-            fi
-        done
+        diff_expected "$case" "$work/fr" "$name: flowreport's" || ok=0
     fi
     if ! check_totals "$work/out/totals.json" "$case/expected/totals.txt" "$rc"; then
         echo "FAIL $name: totals.json"

@@ -15,6 +15,9 @@ const char *fr_strerror(fr_err err)
         [FR_ERR_THREAD] = "cannot start thread",
         [FR_ERR_RANGE] = "value out of range",
         [FR_ERR_XLSX] = "XLSX writer failed",
+        [FR_ERR_AUTH] = "AWS refused the credentials or the permission",
+        [FR_ERR_REMOTE] = "remote request failed",
+        [FR_ERR_CONFIG] = "configuration error",
     };
     if ((unsigned)err >= FR_ERR__COUNT || !msg[err])
         return "unknown error";

@@ -21,9 +21,22 @@ typedef struct fr_opts {
     fr_fieldmap fields; /* map for headerless input */
     int quiet, verbose;
     int help, version;
-    char **inputs; /* points into argv */
+    char **inputs; /* INPUTs: the command line's, else the config file's */
     size_t n_inputs;
     char *command_line; /* shell-quoted argv (owned) */
+
+    /* the downloader (issue 7) */
+    char **log_groups; /* --log-group NAME or ARN, repeatable */
+    size_t n_log_groups;
+    const char *log_stream_prefix; /* --log-stream-prefix, or NULL */
+    const char *region, *profile, *endpoint_url; /* or NULL */
+    int connections; /* --connections, default 8 */
+    double rate; /* --rate: FilterLogEvents requests/s, default 5 */
+    int max_attempts; /* --max-attempts, default 5 */
+    const char *save_raw; /* --save-raw DIR, or NULL */
+    int progress; /* --progress 1, --no-progress 0, default -1: when stderr is a terminal */
+    const char *config_path; /* the configuration file read, or NULL */
+    void *owned; /* strings and arrays the options point into (config file values) */
 } fr_opts;
 
 /* Parses argv into o. `now` is the current Unix time (for relative --since).

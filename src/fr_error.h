@@ -15,6 +15,9 @@ typedef enum fr_err {
     FR_ERR_THREAD, /* a thread could not be started */
     FR_ERR_RANGE, /* a value (period, window count) is out of range */
     FR_ERR_XLSX, /* the XLSX writer failed */
+    FR_ERR_AUTH, /* AWS refused the credentials or the permission: fatal */
+    FR_ERR_REMOTE, /* a remote request failed after its retries */
+    FR_ERR_CONFIG, /* a configuration file, credential or region problem */
     FR_ERR__COUNT
 } fr_err;
 

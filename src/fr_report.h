@@ -78,7 +78,8 @@ typedef enum fr_input_status {
 
 /* One input file. */
 typedef struct fr_input_row {
-    char *path;
+    char *path; /* local path, or remote name (s3://bucket/key, logs:GROUP/...) */
+    char *etag; /* remote object's ETag, else NULL */
     uint64_t size; /* bytes read from the file (compressed) */
     uint64_t text_bytes; /* bytes of text after decompression */
     uint8_t sha256[32]; /* of the bytes read */
@@ -92,6 +93,20 @@ typedef struct fr_input_row {
     size_t n_examples;
     fr_example *examples; /* sorted by line */
 } fr_input_row;
+
+/* One remote source as the user named it (an s3:// prefix or a log group):
+ * how complete the fetch was. Filled by fr_remote; absent for local runs. */
+typedef struct fr_fetch_row {
+    char *source; /* "s3://bucket/prefix/" or "logs:GROUP" (with the stream prefix) */
+    char *kind; /* "s3" or "cloudwatch-logs" */
+    uint64_t requests, retries, throttles; /* HTTP requests sent, retried, throttled */
+    uint64_t pages; /* list pages (S3) or FilterLogEvents pages (Logs) */
+    uint64_t listed, read, failed; /* objects or slices: listed, read whole, failed */
+    uint64_t skipped; /* S3 objects listed but outside the period, or Parquet */
+    uint64_t events; /* CloudWatch events received */
+    uint64_t bytes; /* body bytes received */
+    char *error; /* the last error when something failed, else NULL */
+} fr_fetch_row;
 
 /* Totals over all inputs. records counts VPC records in the period. */
 typedef struct fr_totals {
@@ -135,6 +150,9 @@ typedef struct fr_report {
     size_t n_ports;
     fr_port_row *ports; /* ranked */
     fr_topn_info talkers_info, rejected_info, ports_info;
+
+    size_t n_fetch;
+    fr_fetch_row *fetch; /* remote sources in the order named; NULL for local runs */
 } fr_report;
 
 /* Returns a zeroed report, or NULL when out of memory. */

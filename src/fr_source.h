@@ -8,9 +8,23 @@
 
 #include "fr_error.h"
 
+#include "fr_reader.h"
+
+/* How a remote item is opened: open() returns the item's raw byte stream
+ * (gzip or text; the pipeline stacks fr_reader_text on it) or NULL with *err
+ * and errbuf set. It is called from pipeline threads, so it must be
+ * thread-safe. ctx is the opener's, handle the item's. */
+typedef struct fr_source_opener {
+    fr_reader *(*open)(void *ctx, void *handle, fr_err *err, char *errbuf, size_t errlen);
+    void *ctx;
+} fr_source_opener;
+
 typedef struct fr_source_item {
-    char *path;
+    char *path; /* a local path, "-", or a remote name (s3://bucket/key, ...) */
     char *error; /* set when the path could not be listed or opened */
+    const fr_source_opener *opener; /* NULL: a local file or "-" */
+    void *handle; /* the opener's per-item data (not owned by the list) */
+    char *etag; /* remote object's ETag (owned) or NULL */
 } fr_source_item;
 
 typedef struct fr_source_list {
@@ -22,6 +36,15 @@ typedef struct fr_source_list {
  * with '.' skipped), the result sorted and de-duplicated. Unlistable or missing
  * paths become items with an error. Returns FR_OK or FR_ERR_NOMEM. */
 fr_err fr_source_expand(char *const *args, size_t nargs, fr_source_list *list);
+
+/* Appends a remote item: copies name, etag (may be NULL) and error (may be
+ * NULL); opener and handle are kept as they are. The list is not re-sorted
+ * (call fr_source_sort). Returns FR_OK or FR_ERR_NOMEM. */
+fr_err fr_source_add_remote(fr_source_list *list, const char *name, const char *etag,
+                            const fr_source_opener *opener, void *handle, const char *error);
+
+/* Sorts the list by path (byte order). Duplicate names stay. */
+void fr_source_sort(fr_source_list *list);
 
 /* Frees the list's contents. */
 void fr_source_list_clear(fr_source_list *list);

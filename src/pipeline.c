@@ -175,7 +175,8 @@ static fr_err file_open(run *R, fstate *fs, size_t idx)
         return FR_ERR_NOMEM;
     char msg[512];
     fr_err e;
-    fr_reader *raw = fr_reader_open_file(it->path, &e, msg, sizeof msg);
+    fr_reader *raw = it->opener ? it->opener->open(it->opener->ctx, it->handle, &e, msg, sizeof msg)
+                                : fr_reader_open_file(it->path, &e, msg, sizeof msg);
     if (!raw) {
         if (e == FR_ERR_NOMEM)
             return e;
@@ -775,7 +776,8 @@ fr_err fr_pipeline_run(const fr_pipeline_opts *o, const fr_source_list *src, fr_
         goto fail;
     r->n_inputs = src->n;
     for (size_t i = 0; i < src->n; i++)
-        if (!(r->inputs[i].path = strdup(src->items[i].path)))
+        if (!(r->inputs[i].path = strdup(src->items[i].path)) ||
+            (src->items[i].etag && !(r->inputs[i].etag = strdup(src->items[i].etag))))
             goto fail;
     if (pthread_mutex_init(&R.mu, NULL) != 0)
         goto fail;

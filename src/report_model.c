@@ -23,6 +23,7 @@ void fr_report_free(fr_report *r)
     for (size_t i = 0; i < r->n_inputs; i++) {
         fr_input_row *in = &r->inputs[i];
         free(in->path);
+        free(in->etag);
         free(in->error);
         for (size_t k = 0; k < in->n_examples; k++)
             free(in->examples[k].reason);
@@ -42,6 +43,12 @@ void fr_report_free(fr_report *r)
     free(r->talkers);
     free(r->rejected);
     free(r->ports);
+    for (size_t i = 0; i < r->n_fetch; i++) {
+        free(r->fetch[i].source);
+        free(r->fetch[i].kind);
+        free(r->fetch[i].error);
+    }
+    free(r->fetch);
     free(r);
 }
 

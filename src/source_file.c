@@ -23,6 +23,7 @@ static int list_add(fr_source_list *l, char *path, const char *err)
         l->items = v;
         l->cap = cap;
     }
+    memset(&l->items[l->n], 0, sizeof l->items[l->n]);
     l->items[l->n].path = path;
     l->items[l->n].error = err ? strdup(err) : NULL;
     if (err && !l->items[l->n].error) {
@@ -110,11 +111,39 @@ fr_err fr_source_expand(char *const *args, size_t nargs, fr_source_list *list)
     return FR_OK;
 }
 
+fr_err fr_source_add_remote(fr_source_list *list, const char *name, const char *etag,
+                            const fr_source_opener *opener, void *handle, const char *error)
+{
+    char *copy = strdup(name);
+    char *tag = etag ? strdup(etag) : NULL;
+    if (!copy || (etag && !tag)) {
+        free(copy);
+        free(tag);
+        return FR_ERR_NOMEM;
+    }
+    if (list_add(list, copy, error) != 0) { /* list_add freed copy */
+        free(tag);
+        return FR_ERR_NOMEM;
+    }
+    fr_source_item *it = &list->items[list->n - 1];
+    it->opener = opener;
+    it->handle = handle;
+    it->etag = tag;
+    return FR_OK;
+}
+
+void fr_source_sort(fr_source_list *list)
+{
+    if (list->n)
+        qsort(list->items, list->n, sizeof *list->items, item_cmp);
+}
+
 void fr_source_list_clear(fr_source_list *list)
 {
     for (size_t i = 0; i < list->n; i++) {
         free(list->items[i].path);
         free(list->items[i].error);
+        free(list->items[i].etag);
     }
     free(list->items);
     memset(list, 0, sizeof *list);

@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef FR_SIGV4_H
+#define FR_SIGV4_H
+/* placeholder: being written */
+#endif

@@ -100,4 +100,11 @@ void fr_aws_get_stats(fr_aws *a, fr_aws_stats *out);
 /* Frees a; NULL is fine. */
 void fr_aws_free(fr_aws *a);
 
+/* Parses an AWS error body: JSON ({"__type": "...#Code:extra", "message" or
+ * "Message"}) or XML (S3, STS: <Code>, <Message>). The code loses any
+ * "prefix#" and ":suffix". Returns 1 when a code or a message was found,
+ * else 0 (code and msg are then ""). */
+int fr_aws_parse_error(const char *body, size_t len, char *code, size_t codelen, char *msg,
+                       size_t msglen);
+
 #endif

@@ -39,12 +39,35 @@ typedef struct fr_opts {
     void *owned; /* strings and arrays the options point into (config file values) */
 } fr_opts;
 
-/* Parses argv into o. `now` is the current Unix time (for relative --since).
- * Returns FR_OK, or FR_ERR_USAGE with a message in errbuf. */
+/* Parses argv into o, over the configuration file (--config FILE, else
+ * $FLOWREPORT_CONFIG, else $XDG_CONFIG_HOME/flowreport/config, else
+ * /etc/flowreport.conf; see fr_config.h), which --help and --version skip.
+ * An option on the command line replaces the file's value; INPUTs on the
+ * command line replace the file's `input`s, --log-group the file's
+ * `log-group`s. `now` is the current Unix time (for relative --since).
+ * Returns FR_OK, or FR_ERR_USAGE with a message in errbuf ("--window: ..." or
+ * "FILE:LINE: window: ..."), or FR_ERR_NOMEM. Call fr_opts_clear() after it,
+ * whatever it returns. */
 fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf, size_t errlen);
 
 /* Frees what o owns. */
 void fr_opts_clear(fr_opts *o);
+
+/* Expands the strftime conversions of o->outdir ("/srv/audit/%Y-%m-%d") with
+ * period_start (Unix seconds) in UTC; "%%" is a '%'. A path with no '%' comes
+ * back unchanged. Returns FR_OK with *out (owned by the caller), or
+ * FR_ERR_USAGE, FR_ERR_RANGE or FR_ERR_NOMEM with a message in errbuf. */
+fr_err fr_cli_output_dir(const fr_opts *o, int64_t period_start, char **out, char *errbuf,
+                         size_t errlen);
+
+/* The distinct names of --fields (or the file's `fields`) that are no known
+ * field: stores the first max of them in names (pointers into o) and returns
+ * how many there are. */
+size_t fr_cli_unknown_fields(const fr_opts *o, const char **names, size_t max);
+
+/* Prints "flowreport: warning: --fields: unknown field 'NAME' (its column is
+ * ignored)" on fp for each of them. Returns how many. */
+size_t fr_cli_warn_unknown_fields(const fr_opts *o, FILE *fp);
 
 /* Prints the short usage (for stderr) or the full help (for stdout). */
 void fr_cli_usage(FILE *fp);

@@ -5,6 +5,8 @@
 #ifndef FR_AWSCONF_H
 #define FR_AWSCONF_H
 
+#include <stddef.h>
+
 #include "fr_error.h"
 
 typedef struct fr_awsconf fr_awsconf;
@@ -48,6 +50,14 @@ const char *fr_awsconf_endpoint(const fr_awsconf *c, const char *service, int *c
 
 /* The CA bundle to verify TLS with, or NULL for the system store. */
 const char *fr_awsconf_ca_bundle(const fr_awsconf *c);
+
+/* 1 when a file has a section for profile ([name] in the credentials
+ * file, [profile name] or [default] in the config file), else 0. */
+int fr_awsconf_has_profile(const fr_awsconf *c, const char *profile);
+
+/* The two files' paths after ~ and $VAR expansion (for messages). */
+const char *fr_awsconf_config_path(const fr_awsconf *c);
+const char *fr_awsconf_credentials_path(const fr_awsconf *c);
 
 /* Frees c; NULL is fine. */
 void fr_awsconf_free(fr_awsconf *c);

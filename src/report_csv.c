@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* report_csv: the six CSV tables, RFC 4180 quoting through libcsv. */
+/* report_csv: the CSV tables (windows, interfaces, gaps, the three top
+ * tables, inputs and, for remote sources, fetch), RFC 4180 quoting through
+ * libcsv. */
 #include <csv.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -47,6 +49,15 @@ static void put_addr(csv_out *c, const fr_addr *a)
     put_str(c, fr_addr_format(a, buf));
 }
 
+/* Writes a time, or an empty field for 0 (no time). */
+static void put_time_or_empty(csv_out *c, int64_t t)
+{
+    if (t)
+        put_time(c, t);
+    else
+        put_str(c, "");
+}
+
 static void end_row(csv_out *c)
 {
     if (fputc('\n', c->fp) == EOF)
@@ -86,6 +97,77 @@ static fr_err close_csv(csv_out *c, const char *name, char *errbuf, size_t errle
         return FR_ERR_IO;
     }
     return FR_OK;
+}
+
+/* Returns the status word of an input, as on the XLSX Inputs sheet. */
+static const char *status_name(fr_input_status s)
+{
+    switch (s) {
+    case FR_INPUT_OK: return "OK";
+    case FR_INPUT_DAMAGED: return "DAMAGED";
+    case FR_INPUT_UNREADABLE: return "UNREADABLE";
+    case FR_INPUT_UNSUPPORTED: return "UNSUPPORTED";
+    }
+    return "UNKNOWN";
+}
+
+/* Writes inputs.csv: one row per input, remote ones with their ETag.
+ * Returns FR_OK or FR_ERR_IO (errbuf says). */
+static fr_err write_inputs(const fr_report *r, fr_output *o, char *errbuf, size_t errlen)
+{
+    static const char *const format[2][2] = {{"text", "json"}, {"gzip", "json.gz"}};
+    char hex[65];
+    csv_out c;
+
+    if (open_csv(&c, o, "inputs.csv", errbuf, errlen))
+        return FR_ERR_IO;
+    header(&c,
+           "path,status,format,size,text_bytes,sha256,lines,records,malformed,excluded,"
+           "untimed,tgw_records,first_start,last_start,error,etag");
+    for (size_t i = 0; i < r->n_inputs && !c.failed; i++) {
+        const fr_input_row *in = &r->inputs[i];
+        put_str(&c, in->path);
+        put_str(&c, status_name(in->status));
+        put_str(&c, format[!!in->compressed][!!in->line_unit_event]);
+        put_u64(&c, in->size);
+        put_u64(&c, in->text_bytes);
+        put_str(&c, fr_hex_sha256(in->sha256, hex));
+        const uint64_t v[] = {in->lines,    in->records, in->malformed,
+                              in->excluded, in->untimed, in->tgw_records};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+            put_u64(&c, v[k]);
+        put_time_or_empty(&c, in->first_start);
+        put_time_or_empty(&c, in->last_start);
+        put_str(&c, in->error ? in->error : "");
+        put_str(&c, in->etag ? in->etag : "");
+        end_row(&c);
+    }
+    return close_csv(&c, "inputs.csv", errbuf, errlen);
+}
+
+/* Writes fetch.csv: how complete each remote source's fetch was. Returns
+ * FR_OK or FR_ERR_IO (errbuf says). */
+static fr_err write_fetch(const fr_report *r, fr_output *o, char *errbuf, size_t errlen)
+{
+    csv_out c;
+
+    if (open_csv(&c, o, "fetch.csv", errbuf, errlen))
+        return FR_ERR_IO;
+    header(&c,
+           "source,kind,requests,retries,throttles,pages,listed,read,failed,skipped,events,"
+           "bytes,error");
+    for (size_t i = 0; i < r->n_fetch && !c.failed; i++) {
+        const fr_fetch_row *f = &r->fetch[i];
+        put_str(&c, f->source ? f->source : "");
+        put_str(&c, f->kind ? f->kind : "");
+        const uint64_t v[] = {f->requests, f->retries, f->throttles, f->pages,  f->listed,
+                              f->read,     f->failed,  f->skipped,   f->events, f->bytes};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+            put_u64(&c, v[k]);
+        put_str(&c, f->error ? f->error : "");
+        end_row(&c);
+    }
+    return close_csv(&c, "fetch.csv", errbuf, errlen);
 }
 
 fr_err fr_write_csv(const fr_report *r, fr_output *o, char *errbuf, size_t errlen)
@@ -197,5 +279,10 @@ fr_err fr_write_csv(const fr_report *r, fr_output *o, char *errbuf, size_t errle
         put_u64(&c, p->bytes);
         end_row(&c);
     }
-    return close_csv(&c, "top_ports.csv", errbuf, errlen);
+    if ((e = close_csv(&c, "top_ports.csv", errbuf, errlen)))
+        return e;
+
+    if ((e = write_inputs(r, o, errbuf, errlen)))
+        return e;
+    return r->n_fetch ? write_fetch(r, o, errbuf, errlen) : FR_OK;
 }

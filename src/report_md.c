@@ -159,6 +159,66 @@ static void topn_note(md *m, const fr_topn_info *info, size_t rows, const char *
     out(m, "CSV: `%s`.\n", csv);
 }
 
+/* Writes the Fetch section: one table row per remote source, then one
+ * sentence per source on whether its fetch was complete. */
+static void fetch_section(md *m, const fr_report *r)
+{
+    char a[32], b[32], c[32], d[32], e[32], f[32], g[32], h[32], k[32], l[32];
+    int errors = 0;
+
+    out(m, "\n## Fetch\n\n");
+    out(m,
+        "| source | kind | requests | retries | throttles | pages | listed | read | failed | "
+        "skipped | events | bytes |\n"
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (size_t i = 0; i < r->n_fetch; i++) {
+        const fr_fetch_row *x = &r->fetch[i];
+        out(m, "| ");
+        text(m, x->source ? x->source : "");
+        out(m, " | ");
+        text(m, x->kind ? x->kind : "");
+        out(m, " | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", num(x->requests, a),
+            num(x->retries, b), num(x->throttles, c), num(x->pages, d), num(x->listed, e),
+            num(x->read, f), num(x->failed, g), num(x->skipped, h), num(x->events, k),
+            human(x->bytes, l));
+        errors |= x->failed || x->error;
+    }
+    out(m, "\n");
+    for (size_t i = 0; i < r->n_fetch; i++) {
+        const fr_fetch_row *x = &r->fetch[i];
+        int logs = x->kind && !strcmp(x->kind, "cloudwatch-logs");
+        uint64_t want = x->listed > x->skipped ? x->listed - x->skipped : 0;
+        const char *one = logs ? "slice" : "object", *many = logs ? "slices" : "objects";
+        const char *unit = want == 1 ? one : many;
+
+        out(m, "- ");
+        code(m, x->source ? x->source : "");
+        if (x->failed)
+            out(m, ": %s of %s %s failed: see the problems under Inputs", num(x->failed, a),
+                num(want, b), unit);
+        else if (x->read < want)
+            out(m, ": incomplete, %s of %s %s read", num(x->read, a), num(want, b), unit);
+        else if (x->error)
+            out(m,
+                ": %s %s read, but the fetch stopped with an error (the listing may be incomplete)",
+                num(x->read, a), x->read == 1 ? one : many);
+        else if (want == 0)
+            out(m, ": nothing to read");
+        else
+            out(m, ": all %s %s read", num(want, a), unit);
+        if (x->skipped)
+            out(m, " (%s skipped: outside the period or unsupported)", num(x->skipped, a));
+        if (x->error) {
+            out(m, ". Last error: ");
+            text(m, x->error);
+        }
+        out(m, ".\n");
+    }
+    out(m, "\n%s CSV: `fetch.csv`.\n",
+        errors ? "The report is incomplete: it covers only what was read."
+               : "The fetch was complete.");
+}
+
 fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen)
 {
     md m = {fr_output_open(o, "summary.md", errbuf, errlen), 0};
@@ -203,6 +263,11 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
             if (in->status != FR_INPUT_OK) {
                 out(&m, "- ");
                 code(&m, in->path);
+                if (in->etag) {
+                    out(&m, " (ETag ");
+                    code(&m, in->etag);
+                    out(&m, ")");
+                }
                 out(&m, ": %s: ", status_name(in->status));
                 text(&m, in->error ? in->error : "");
                 out(&m, "\n");
@@ -215,9 +280,15 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
                 text(&m, in->examples[k].reason);
                 out(&m, "\n");
             }
-            if (in->malformed > in->n_examples)
+            if (in->malformed > in->n_examples && in->n_examples) {
                 out(&m, "- ... and %s more malformed lines in this file\n",
                     num(in->malformed - in->n_examples, a));
+            } else if (in->malformed && !in->n_examples) {
+                out(&m, "- ");
+                code(&m, in->path);
+                out(&m, ": %s malformed %s\n", num(in->malformed, a),
+                    in->malformed == 1 ? "line" : "lines");
+            }
         }
     }
     if (r->n_unknown_fields) {
@@ -228,6 +299,9 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
         }
         out(&m, ".\n");
     }
+
+    if (r->n_fetch)
+        fetch_section(&m, r);
 
     out(&m, "\n## Totals\n\n");
     out(&m, "| measure | value |\n|---|---:|\n");
@@ -334,7 +408,16 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
 
     char hex[65];
     out(&m, "\n---\n\nMade by flowreport %s. ", r->version ? r->version : "");
-    out(&m, "Inputs SHA-256: `%s`.\n\n", fr_hex_sha256(r->inputs_sha256, hex));
+    out(&m, "Inputs SHA-256: `%s`.", fr_hex_sha256(r->inputs_sha256, hex));
+    {
+        size_t remote = 0;
+        for (size_t i = 0; i < r->n_inputs; i++)
+            remote += r->inputs[i].etag != NULL;
+        if (remote)
+            out(&m, " %s of the %s inputs %s fetched: their ETags are in `inputs.csv`.",
+                num(remote, a), num(r->n_inputs, b), remote == 1 ? "was" : "were");
+    }
+    out(&m, "\n\n");
     out(&m, "Command: `");
     /* a code span: only backticks need care */
     for (const char *s = r->command_line ? r->command_line : ""; *s; s++)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* report_xlsx: formats a finished fr_report as report.xlsx (Summary, Windows,
- * Interfaces, Gaps, Top talkers, Top rejected, Top ports, Inputs) with
+ * Interfaces, Gaps, Top talkers, Top rejected, Top ports, Inputs and, for
+ * remote sources, Fetch) with
  * libxlsxwriter in constant-memory mode, one row after the other. */
 #include <errno.h>
 #include <inttypes.h>
@@ -124,7 +125,14 @@ static const xw_col xw_input_cols[] = {
     {"path", XW_WRAP},        {"status", XW_STR},      {"format", XW_STR},  {"size", XW_NUM},
     {"text_bytes", XW_NUM},   {"sha256", XW_STR},      {"lines", XW_NUM},   {"records", XW_NUM},
     {"malformed", XW_NUM},    {"excluded", XW_NUM},    {"untimed", XW_NUM}, {"tgw_records", XW_NUM},
-    {"first_start", XW_TIME}, {"last_start", XW_TIME}, {"error", XW_WRAP},
+    {"first_start", XW_TIME}, {"last_start", XW_TIME}, {"error", XW_WRAP},  {"etag", XW_STR},
+};
+
+static const xw_col xw_fetch_cols[] = {
+    {"source", XW_WRAP},   {"kind", XW_STR},    {"requests", XW_NUM}, {"retries", XW_NUM},
+    {"throttles", XW_NUM}, {"pages", XW_NUM},   {"listed", XW_NUM},   {"read", XW_NUM},
+    {"failed", XW_NUM},    {"skipped", XW_NUM}, {"events", XW_NUM},   {"bytes", XW_NUM},
+    {"error", XW_WRAP},
 };
 
 #define XW_NCOLS(a) ((lxw_col_t)(sizeof(a) / sizeof((a)[0])))
@@ -901,6 +909,44 @@ static char *xw_topn_note(const fr_topn_info *i, const char *keys, const char *m
     return buf;
 }
 
+/* Returns, in malloc'ed memory, "SOURCE: how complete its fetch was"
+ * ("all 288 objects read", "2 of 288 objects failed (see sheet Fetch)"), or
+ * NULL when out of memory. */
+static char *xw_fetch_line(const fr_fetch_row *f)
+{
+    int logs = f->kind && !strcmp(f->kind, "cloudwatch-logs");
+    uint64_t want = f->listed > f->skipped ? f->listed - f->skipped : 0;
+    const char *one = logs ? "slice" : "object", *many = logs ? "slices" : "objects";
+    const char *src = f->source ? f->source : "";
+    char how[160], skip[96] = "";
+    size_t n;
+    char *out;
+
+    if (f->skipped)
+        snprintf(skip, sizeof skip, "; %" PRIu64 " skipped: outside the period or unsupported",
+                 f->skipped);
+    if (f->failed)
+        snprintf(how, sizeof how, "%" PRIu64 " of %" PRIu64 " %s failed (see sheet Fetch)%s",
+                 f->failed, want, want == 1 ? one : many, skip);
+    else if (f->read < want)
+        snprintf(how, sizeof how,
+                 "incomplete: %" PRIu64 " of %" PRIu64 " %s read (see sheet Fetch)%s", f->read,
+                 want, want == 1 ? one : many, skip);
+    else if (f->error)
+        snprintf(how, sizeof how,
+                 "%" PRIu64 " %s read, but the fetch stopped with an error (see sheet Fetch)%s",
+                 f->read, f->read == 1 ? one : many, skip);
+    else if (want == 0)
+        snprintf(how, sizeof how, "nothing to read%s", skip);
+    else
+        snprintf(how, sizeof how, "all %" PRIu64 " %s read%s", want, want == 1 ? one : many, skip);
+    n = strlen(src) + strlen(how) + 3;
+    if (!(out = malloc(n)))
+        return NULL;
+    snprintf(out, n, "%s: %s", src, how);
+    return out;
+}
+
 /* Writes the Summary sheet. Returns FR_OK or an error. */
 static fr_err xw_summary(xw_ctx *c)
 {
@@ -1011,7 +1057,8 @@ static fr_err xw_summary(xw_ctx *c)
         (err = xw_sum_sheets(&s, "Top talkers", r->n_talkers)) ||
         (err = xw_sum_sheets(&s, "Top rejected", r->n_rejected)) ||
         (err = xw_sum_sheets(&s, "Top ports", r->n_ports)) ||
-        (err = xw_sum_sheets(&s, "Inputs", r->n_inputs)))
+        (err = xw_sum_sheets(&s, "Inputs", r->n_inputs)) ||
+        (r->n_fetch && (err = xw_sum_sheets(&s, "Fetch", r->n_fetch))))
         goto fail;
 
     if (s.wc > XW_WIDTH_CAP)
@@ -1027,6 +1074,21 @@ static fr_err xw_summary(xw_ctx *c)
                                ? "bytes and rejected records per window, from sheet Windows"
                                : "bytes and rejected records of the windows on sheet Windows")))
         goto fail;
+    for (size_t i = 0; i < r->n_fetch; i++) {
+        char label[32], *line;
+        if (r->n_fetch == 1)
+            snprintf(label, sizeof label, "Fetch");
+        else
+            snprintf(label, sizeof label, "Fetch %zu", i + 1);
+        if (!(line = xw_fetch_line(&r->fetch[i]))) {
+            err = xw_nomem(c);
+            goto fail;
+        }
+        err = xw_sum_text(&s, label, line);
+        free(line);
+        if (err)
+            goto fail;
+    }
 
     /* Column D is a gutter; the charts start in column E, beside the list,
      * so that later sections can grow downwards. */
@@ -1209,7 +1271,42 @@ static fr_err xw_inputs(xw_ctx *c)
             (err = xw_num(&t, 8, in->malformed)) || (err = xw_num(&t, 9, in->excluded)) ||
             (err = xw_num(&t, 10, in->untimed)) || (err = xw_num(&t, 11, in->tgw_records)) ||
             (err = xw_time(&t, 12, in->first_start, 1)) ||
-            (err = xw_time(&t, 13, in->last_start, 1)) || (err = xw_str(&t, 14, in->error)))
+            (err = xw_time(&t, 13, in->last_start, 1)) || (err = xw_str(&t, 14, in->error)) ||
+            (err = xw_str(&t, 15, in->etag)))
+            return err;
+    }
+    return xw_table_finish(&t);
+}
+
+/* Writes the Fetch sheet(s), one row per remote source; none for a local
+ * run. Returns FR_OK or an error. */
+static fr_err xw_fetch(xw_ctx *c)
+{
+    const fr_report *r = c->r;
+    size_t source_chars = 0, error_chars = 0;
+    xw_table t;
+    fr_err err;
+
+    if (!r->n_fetch)
+        return FR_OK;
+    if ((err = xw_table_open(c, &t, "Fetch", xw_fetch_cols, XW_NCOLS(xw_fetch_cols))))
+        return err;
+    for (size_t i = 0; i < r->n_fetch; i++) {
+        size_t p = xw_chars(r->fetch[i].source), e = xw_chars(r->fetch[i].error);
+        source_chars = p > source_chars ? p : source_chars;
+        error_chars = e > error_chars ? e : error_chars;
+    }
+    xw_table_fix(&t, 0, source_chars);
+    xw_table_fix(&t, 12, error_chars);
+    for (size_t i = 0; i < r->n_fetch; i++) {
+        const fr_fetch_row *f = &r->fetch[i];
+        if ((err = xw_table_next(&t)) || (err = xw_str(&t, 0, f->source)) ||
+            (err = xw_str(&t, 1, f->kind)) || (err = xw_num(&t, 2, f->requests)) ||
+            (err = xw_num(&t, 3, f->retries)) || (err = xw_num(&t, 4, f->throttles)) ||
+            (err = xw_num(&t, 5, f->pages)) || (err = xw_num(&t, 6, f->listed)) ||
+            (err = xw_num(&t, 7, f->read)) || (err = xw_num(&t, 8, f->failed)) ||
+            (err = xw_num(&t, 9, f->skipped)) || (err = xw_num(&t, 10, f->events)) ||
+            (err = xw_num(&t, 11, f->bytes)) || (err = xw_str(&t, 12, f->error)))
             return err;
     }
     return xw_table_finish(&t);
@@ -1297,7 +1394,8 @@ fr_err fr_write_xlsx(const fr_report *r, fr_output *o, char *errbuf, size_t errl
     }
     if ((err = xw_formats(&c)) || (err = xw_properties(&c)) || (err = xw_summary(&c)) ||
         (err = xw_windows(&c)) || (err = xw_ifaces(&c)) || (err = xw_gaps(&c)) ||
-        (err = xw_tops(&c)) || (err = xw_inputs(&c)) || (err = xw_check_tmpfiles(&c)))
+        (err = xw_tops(&c)) || (err = xw_inputs(&c)) || (err = xw_fetch(&c)) ||
+        (err = xw_check_tmpfiles(&c)))
         goto fail;
 
     errno = 0;

@@ -26,7 +26,7 @@ records=$(tail -n +2 "$TMP/base/windows.csv" | awk -F, '{s+=$3} END {print s}')
 
 for other in j2 j3 j4 j8 j16 rev shuf1 shuf2; do
     cmp -s "$TMP/base.rc" "$TMP/$other.rc" || fail "$other: exit status differs"
-    for f in windows.csv interfaces.csv gaps.csv top_talkers.csv top_rejected.csv top_ports.csv; do
+    for f in windows.csv interfaces.csv gaps.csv top_talkers.csv top_rejected.csv top_ports.csv inputs.csv; do
         diff -u "$TMP/base/$f" "$TMP/$other/$f" >&2 || fail "$other: $f differs"
     done
     grep -v '^Command: ' "$TMP/base/summary.md" >"$TMP/a.md"

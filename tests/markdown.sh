@@ -77,4 +77,48 @@ assert [[g[0], g[1], g[2], g[3], str(num(g[4])), str(num(g[5]))] for g in gaps] 
 inp = dict((r[0], num(r[1])) for r in by_header[("what", "count")])
 assert inp["records in the period"] == tot["records"]
 PY
+# A downloaded report (xlsx_demo small: two fetched sources, one with a failed
+# object): a Fetch section whose table holds fetch.csv and whose sentences
+# say which fetch was complete; no Fetch section without remote sources.
+[ -z "$(grep -n '^## Fetch' "$TMP/out/summary.md")" ] || fail "a Fetch section in a local run"
+if [ -x "${XLSX_DEMO:-}" ]; then
+    "$XLSX_DEMO" small "$TMP/demo" || fail "xlsx_demo small failed"
+    "$PYTHON" - "$TMP/demo" <<'PY' || fail "the Fetch section does not match fetch.csv"
+import csv, re, sys, html, cmarkgfm
+out = sys.argv[1]
+gfm = cmarkgfm.github_flavored_markdown_to_html(open(out + "/summary.md", encoding="utf-8").read())
+sec = gfm[gfm.index("<h2>Fetch</h2>"):gfm.index("<h2>Totals</h2>")]
+rows = [[html.unescape(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
+        for r in re.findall(r"<tr>(.*?)</tr>", sec, re.S)]
+want = list(csv.reader(open(out + "/fetch.csv")))
+cols = want[0]
+assert rows[0] == ["source", "kind", "requests", "retries", "throttles", "pages", "listed",
+                   "read", "failed", "skipped", "events", "bytes"], rows[0]
+assert len(rows) == len(want), (rows, want)
+def human(n):  # binary units, one decimal
+    for u in ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]:
+        if n < 1024 or u == "PiB":
+            return "%d B" % n if u == "B" else "%.1f %s" % (n, u)
+        n /= 1024
+for got, w in zip(rows[1:], want[1:]):
+    f = dict(zip(cols, w))
+    assert got[:2] == [f["source"], f["kind"]], got
+    for i, c in enumerate(rows[0][2:11], start=2):
+        assert int(got[i].replace(",", "")) == int(f[c]), (c, got[i], f[c])
+    assert got[11] == human(int(f["bytes"])), (got[11], f["bytes"])
+    item = re.search(r"<li><code>%s</code>: (.*?)</li>" % re.escape(html.escape(f["source"], quote=False)), sec, re.S)
+    assert item, f["source"]
+    text = html.unescape(item.group(1))
+    unit = "slices" if f["kind"] == "cloudwatch-logs" else "objects"
+    n = int(f["listed"]) - int(f["skipped"])
+    if int(f["failed"]):
+        assert text.startswith("%s of %d %s failed" % (f["failed"], n, unit)), text
+    else:
+        assert text.startswith("all %d %s read" % (n, unit)), text
+    if f["error"]:
+        assert f["error"] in text, text
+incomplete = any(int(dict(zip(cols, w))["failed"]) for w in want[1:])
+assert ("The report is incomplete" in sec) == incomplete
+PY
+fi
 pass "summary.md renders and matches the CSVs"

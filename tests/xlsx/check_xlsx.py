@@ -7,13 +7,15 @@ same run.
     check_xlsx.py [--max-rows N] DIR
 
 DIR holds report.xlsx, windows.csv, interfaces.csv, gaps.csv, top_talkers.csv,
-top_rejected.csv and top_ports.csv. --max-rows is the rows per sheet, header
+top_rejected.csv and top_ports.csv, and when flowreport wrote them (the
+reference does not) inputs.csv and fetch.csv. --max-rows is the rows per sheet, header
 included, that the writer was built with (FR_XLSX_MAX_ROWS; Excel's 1048576
 by default). Exit status: 0 pass, 1 fail (every problem is listed), 2 usage.
 
 What it checks:
 - the sheets, in order: Summary, Windows, Interfaces, Gaps, Top talkers,
-  Top rejected, Top ports, Inputs, each table possibly continued on
+  Top rejected, Top ports, Inputs, and Fetch exactly when fetch.csv exists,
+  each table possibly continued on
   "Name (2)", "Name (3)"... sheets that hold exactly N-1 rows each but the last;
 - every table: row 1 is the CSV header, bold; every cell equals the CSV cell
   (times: the CSV's ISO text against an Excel date-time, to the second;
@@ -24,6 +26,11 @@ What it checks:
   the table; column widths that fit the longest value (up to the cap);
 - Inputs: one row per file with text, numbers, a SHA-256 and date-times (or
   empty ones) in the right columns, as many rows as the Summary's Files;
+  with inputs.csv, every cell against it (the ETag column included);
+- Fetch (with fetch.csv): every cell against it, counts as numbers; the
+  Summary's Sheets/Fetch row count, and one Provenance line per source that
+  names it and says "all N objects|slices read" exactly when nothing failed,
+  else points at sheet Fetch (with "F of N" when F failed);
 - Summary: period against the windows, totals against the sums of
   windows.csv, gap totals against gaps.csv, row counts of every table, notes
   naming continuation sheets, human byte sizes consistent with the numbers;
@@ -48,7 +55,7 @@ EXCEL_ROWS = 1048576
 WIDTH_CAP = 66.0
 SMALL_XML = 40 * 1024 * 1024  # also load with openpyxl's full reader below this
 
-TIME, NUM, STR = "time", "num", "str"
+TIME, NUM, STR, WRAP = "time", "num", "str", "wrap"  # WRAP: text in a capped, wrapping column
 DATE_FMT = "yyyy-mm-dd hh:mm:ss"
 COUNT_FMT = "#,##0"
 
@@ -81,11 +88,17 @@ TABLES = [
         ("bytes", NUM)]),
 ]
 INPUT_COLS = [
-    ("path", STR), ("status", STR), ("format", STR), ("size", NUM),
+    ("path", WRAP), ("status", STR), ("format", STR), ("size", NUM),
     ("text_bytes", NUM), ("sha256", STR), ("lines", NUM), ("records", NUM),
     ("malformed", NUM), ("excluded", NUM), ("untimed", NUM),
     ("tgw_records", NUM), ("first_start", TIME), ("last_start", TIME),
-    ("error", STR)]
+    ("error", WRAP), ("etag", STR)]
+FETCH_COLS = [
+    ("source", WRAP), ("kind", STR), ("requests", NUM), ("retries", NUM),
+    ("throttles", NUM), ("pages", NUM), ("listed", NUM), ("read", NUM),
+    ("failed", NUM), ("skipped", NUM), ("events", NUM), ("bytes", NUM),
+    ("error", WRAP)]
+FETCH_KINDS = {"s3": ("object", "objects"), "cloudwatch-logs": ("slice", "slices")}
 STATUSES = {"OK", "DAMAGED", "UNREADABLE", "UNSUPPORTED"}
 FORMATS = {"text", "gzip", "json", "json.gz"}
 
@@ -151,7 +164,7 @@ class Stats:
         for i, c in enumerate(self.names):
             if c in self.sums and i < len(row) and row[i].isdigit():
                 self.sums[c] += int(row[i])
-        if "kind" in self.names and len(row) == len(self.names):
+        if "seconds" in self.names and "kind" in self.names and len(row) == len(self.names):
             k = self.kinds.setdefault(row[self.names.index("kind")], [0, 0])
             k[0] += 1
             k[1] += int(row[self.names.index("seconds")])
@@ -426,11 +439,12 @@ def check_table_csv(ck, pkg, wb_ro, wb_full, names, base, csv_path, cols, reader
             stats.add(want)
             for i, ((cname, kind), cell) in enumerate(zip(cols, cells)):
                 where = f"{name}!{get_column_letter(i + 1)}{r} ({cname})"
-                if cell is None:
+                if cell is None or cell.value is None:
                     ck.check(want[i] == "", f"{where}: empty, CSV {want[i]!r}")
                     continue
                 check_cell(ck, where, kind, cell, want[i])
-                maxw[i] = max(maxw[i], display_width(cell.value))
+                if kind != WRAP:  # wrapping columns have their own cap
+                    maxw[i] = max(maxw[i], display_width(cell.value))
         last = k == len(sheets) - 1
         if last:
             ck.check(nrows <= per, f"{name}: {nrows} rows, more than {per}")
@@ -464,12 +478,12 @@ def check_inputs(ck, pkg, wb_ro, wb_full, names):
                 where = f"{name}!{get_column_letter(i + 1)}{r} ({cname})"
                 vals[cname] = cell.value if cell is not None else None
                 if cell is None or cell.value is None:
-                    ck.check(cname in ("error", "first_start", "last_start", "path"),
+                    ck.check(cname in ("error", "first_start", "last_start", "path", "etag"),
                              f"{where}: empty")
                     continue
                 check_cell(ck, where, kind, cell, None)
                 w = display_width(cell.value)
-                if cname not in ("path", "error"):  # these wrap
+                if kind != WRAP:
                     maxw[i] = max(maxw[i], w)
             ck.check(vals["status"] in STATUSES, f"{name}!B{r}: status {vals['status']!r}")
             ck.check(vals["format"] in FORMATS, f"{name}!C{r}: format {vals['format']!r}")
@@ -477,6 +491,8 @@ def check_inputs(ck, pkg, wb_ro, wb_full, names):
                      f"{name}!F{r}: sha256 {vals['sha256']!r}")
             ck.check((vals["status"] == "OK") == (vals["error"] is None),
                      f"{name}!O{r}: status {vals['status']} with error {vals['error']!r}")
+            ck.check(vals["etag"] is None or isinstance(vals["etag"], str),
+                     f"{name}!P{r}: etag {vals['etag']!r}")
         n += nrows
         check_layout(ck, pkg, wb_full, name, len(INPUT_COLS), nrows, maxw, want_header)
     return n, sheets
@@ -573,6 +589,49 @@ def check_summary(ck, s, windows, tables, n_inputs, split):
     return end.value if end is not None else None
 
 
+def check_fetch_summary(ck, s, rows):
+    """rows: fetch.csv's data rows, or None when there is no fetch.csv."""
+    labels = [lab for (sec, lab) in s if sec == "Provenance" and re.fullmatch(r"Fetch( \d+)?", lab)]
+    if rows is None:
+        ck.check(not labels, f"Summary: fetch lines {labels} without fetch.csv")
+        ck.check(("Sheets", "Fetch") not in s, "Summary: Sheets/Fetch without fetch.csv")
+        return
+    want_labels = ["Fetch"] if len(rows) == 1 else [f"Fetch {i + 1}" for i in range(len(rows))]
+    ck.check(sorted(labels) == sorted(want_labels), f"Summary: fetch lines {labels} != {want_labels}")
+    b, _ = s.get(("Sheets", "Fetch"), (None, None))
+    if ck.check(b is not None and is_number(b.value), "Summary: no Sheets/Fetch count"):
+        ck.check(num_equal(b.value, len(rows)), f"Summary Sheets/Fetch: {b.value} != {len(rows)}")
+    names = [c for c, _ in FETCH_COLS]
+    for label, row in zip(want_labels, rows):
+        if ("Provenance", label) not in s or len(row) != len(names):
+            continue
+        f = dict(zip(names, row))
+        b, _ = s[("Provenance", label)]
+        line = b.value if b is not None else None
+        if not ck.check(isinstance(line, str), f"Summary Provenance/{label}: no text"):
+            continue
+        prefix = (xl_text(f["source"]) or "") + ": "
+        ck.check(line.startswith(prefix), f"Summary Provenance/{label}: {line!r} does not name {f['source']!r}")
+        listed, read, failed, skipped = (int(f[k]) for k in ("listed", "read", "failed", "skipped"))
+        want = max(listed - skipped, 0)
+        one, many = FETCH_KINDS.get(f["kind"], ("object", "objects"))
+        complete = failed == 0 and read >= want and f["error"] == ""
+        rest = line[len(prefix):]
+        if complete and want:
+            ck.check(rest.startswith(f"all {want} {one if want == 1 else many} read"),
+                     f"Summary Provenance/{label}: complete fetch written as {rest!r}")
+        elif complete:
+            ck.check(rest.startswith("nothing to read"), f"Summary Provenance/{label}: {rest!r}")
+        else:
+            ck.check("see sheet Fetch" in rest and not rest.startswith("all "),
+                     f"Summary Provenance/{label}: incomplete fetch written as {rest!r}")
+            if failed:
+                ck.check(rest.startswith(f"{failed} of {want} "),
+                         f"Summary Provenance/{label}: {rest!r} does not say {failed} of {want} failed")
+        if skipped:
+            ck.check(f"{skipped} skipped" in rest, f"Summary Provenance/{label}: {rest!r} hides the skipped")
+
+
 def check_charts(ck, pkg, n_windows):
     # Windows never needs a second sheet (at most 1,000,000 windows); in a
     # test build with fewer rows per sheet the charts show the first sheet's
@@ -633,9 +692,26 @@ def main(argv):
                                    os.path.join(d, csv_name), cols)
         tables[base], split[base] = rows, sheets
     n_inputs, split["Inputs"] = check_inputs(ck, pkg, wb_ro, wb_full, names)
+    inputs_csv = os.path.join(d, "inputs.csv")
+    if os.path.exists(inputs_csv):
+        st, _ = check_table(ck, pkg, wb_ro, wb_full, names, "Inputs", inputs_csv, INPUT_COLS)
+        ck.check(st.n == n_inputs, f"inputs.csv: {st.n} rows, the workbook {n_inputs}")
+    fetch_csv = os.path.join(d, "fetch.csv")
+    fetch_rows = None
+    bases = [t[0] for t in TABLES] + ["Inputs"]
+    if os.path.exists(fetch_csv):
+        tables_fetch, split["Fetch"] = check_table(ck, pkg, wb_ro, wb_full, names, "Fetch",
+                                                   fetch_csv, FETCH_COLS)
+        ck.check(tables_fetch.n > 0, "fetch.csv exists but has no rows")
+        with open_csv(fetch_csv) as f:
+            fetch_rows = list(csv.reader(f))[1:]
+        bases.append("Fetch")
+    else:
+        ck.check(not any(n == "Fetch" or n.startswith("Fetch (") for n in names),
+                 "a Fetch sheet without fetch.csv")
 
     want_names = ["Summary"]
-    for base in [t[0] for t in TABLES] + ["Inputs"]:
+    for base in bases:
         want_names += split[base] or [base]
     ck.check(names == want_names, f"sheets {names} != {want_names}")
 
@@ -643,6 +719,7 @@ def main(argv):
     if ck.check("Summary" in names, "no sheet Summary"):
         s = read_summary(ck, wb_ro["Summary"])
         end = check_summary(ck, s, tables["Windows"], tables, n_inputs, split)
+        check_fetch_summary(ck, s, fetch_rows)
     check_charts(ck, pkg, tables["Windows"].n)
 
     props = wb_ro.properties
@@ -660,7 +737,8 @@ def main(argv):
             print("FAIL:", e)
         return 1
     print(f"PASS: {path}: {len(names)} sheets, {sum(t.n for t in tables.values())} "
-          f"table rows and {n_inputs} inputs match the CSVs")
+          f"table rows, {n_inputs} inputs and "
+          f"{len(fetch_rows) if fetch_rows is not None else 'no'} fetch rows match the CSVs")
     return 0
 
 

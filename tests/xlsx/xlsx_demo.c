@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* xlsx_demo: builds a report model by hand and writes it with fr_write_csv and
- * fr_write_xlsx, so the XLSX writer can be checked (check_xlsx.py) and looked
- * at (check_soffice.sh) without the parser or the reducer.
+/* xlsx_demo: builds a report model by hand and writes it with fr_write_csv,
+ * fr_write_xlsx and fr_write_md, so the writers can be checked (check_xlsx.py)
+ * and looked at (check_soffice.sh) without the parser, the reducer or the
+ * downloader.
  *
  *   xlsx_demo [small|empty|edge|big N] OUTDIR
  *
- * small: a few windows, interfaces, gaps, IPv4/IPv6 talkers and inputs;
+ * small: a few windows, interfaces, gaps, IPv4/IPv6 talkers and inputs,
+ * two of them fetched (S3 with an ETag, a CloudWatch Logs slice) with their
+ * two Fetch rows, one of which failed;
  * empty: no records at all; edge: awkward text and numbers (bad UTF-8,
  * control characters, over-long text, times Excel cannot hold, counts above
  * 2^53); big N: N rows in every table (windows at most 1,000,000), to check
- * memory use and continuation sheets. Exit status 0, or 1 with a message. */
+ * memory use and continuation sheets (Fetch too). Exit status 0, or 1 with
+ * a message. */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -166,8 +170,10 @@ static void demo_small(demo *d)
     r->rejected = demo_alloc(d, r->n_rejected, sizeof *r->rejected);
     r->n_ports = 4;
     r->ports = demo_alloc(d, r->n_ports, sizeof *r->ports);
-    r->n_inputs = 3;
+    r->n_inputs = 5;
     r->inputs = demo_alloc(d, r->n_inputs, sizeof *r->inputs);
+    r->n_fetch = 2;
+    r->fetch = demo_alloc(d, r->n_fetch, sizeof *r->fetch);
     r->n_unknown_fields = 1;
     r->unknown_fields = demo_alloc(d, 1, sizeof *r->unknown_fields);
     if (d->oom)
@@ -267,6 +273,53 @@ static void demo_small(demo *d)
                                   .last_start = T0 + 5 * 3600 + 1700};
     r->inputs[2].error =
         demo_str(d, "damaged gzip data at uncompressed offset 230000 (unexpected end of file)");
+    /* fetched: paths sort after the local ones ('/' < ':' < 's') */
+    r->inputs[3] =
+        (fr_input_row){.path = demo_str(d, "logs:/aws/vpc/flow-logs@2026-11-26T00:00:00Z"),
+                       .size = 812345,
+                       .text_bytes = 812345,
+                       .line_unit_event = 1,
+                       .lines = 3000,
+                       .records = 3000,
+                       .first_start = T0 + 2,
+                       .last_start = T0 + 3600 - 9};
+    r->inputs[4] = (fr_input_row){
+        .path = demo_str(d,
+                         "s3://flow-bucket/AWSLogs/123456789012/vpcflowlogs/eu-west-1/2026/11/26/"
+                         "123456789012_vpcflowlogs_eu-west-1_fl-0a1b2c3d_20261126T0100Z_"
+                         "9f8e7d6c.log.gz"),
+        .etag = demo_str(d, "\"3858f62230ac3c915f300c664312c11f-2\""),
+        .size = 1048576,
+        .text_bytes = 5242880,
+        .compressed = 1,
+        .lines = 40001,
+        .records = 40000,
+        .header_lines = 1,
+        .first_start = T0 + 3600,
+        .last_start = T0 + 2 * 3600 - 1};
+    r->fetch[0] = (fr_fetch_row){
+        .source = demo_str(d, "s3://flow-bucket/AWSLogs/123456789012/vpcflowlogs/eu-west-1/"),
+        .kind = demo_str(d, "s3"),
+        .requests = 296,
+        .retries = 7,
+        .throttles = 3,
+        .pages = 1,
+        .listed = 290,
+        .read = 287,
+        .failed = 1,
+        .skipped = 2,
+        .bytes = UINT64_C(301989888),
+        .error = demo_str(d,
+                          "GetObject s3://flow-bucket/AWSLogs/123456789012/vpcflowlogs/"
+                          "eu-west-1/2026/11/26/x.log.gz: HTTP 503 SlowDown after 5 tries")};
+    r->fetch[1] = (fr_fetch_row){.source = demo_str(d, "logs:/aws/vpc/flow-logs"),
+                                 .kind = demo_str(d, "cloudwatch-logs"),
+                                 .requests = 31,
+                                 .pages = 31,
+                                 .listed = 24,
+                                 .read = 24,
+                                 .events = 72000,
+                                 .bytes = 19922944};
     for (size_t i = 0; i < r->n_inputs; i++) {
         for (int k = 0; k < 32; k++)
             r->inputs[i].sha256[k] = (uint8_t)(k * 7 + i * 31);
@@ -298,6 +351,10 @@ static void demo_edge(demo *d)
         huge[i] = (char)('a' + i % 26);
     r->inputs[1].path = huge;
     r->inputs[2].error = demo_str(d, "line 1\nline 2\ttabbed \xe2\x9c\x93");
+    r->inputs[4].etag = demo_str(d, "\"a,b\"\"c|d\xff\"");
+    r->fetch[0].source = demo_str(d, "s3://b\xc3\xa9|*_[x]_/pre,fix/\x01");
+    r->fetch[1].error = demo_str(d, "throttled:\r\nThrottlingException `x` | y");
+    r->fetch[1].events = UINT64_C(18446744073709551615);
     /* beyond Excel's date range, and counters beyond 2^53 */
     r->ifaces[1].last_end = INT64_C(300000000000);
     r->ifaces[0].bytes = UINT64_C(18446744073709551615);
@@ -336,6 +393,8 @@ static void demo_big(demo *d, size_t n)
     r->ports = demo_alloc(d, r->n_ports, sizeof *r->ports);
     r->n_inputs = 2;
     r->inputs = demo_alloc(d, 2, sizeof *r->inputs);
+    r->n_fetch = n;
+    r->fetch = demo_alloc(d, n, sizeof *r->fetch);
     ids = demo_alloc(d, n, 24);
     if (d->oom)
         return;
@@ -373,6 +432,18 @@ static void demo_big(demo *d, size_t n)
     r->inputs[0].path = demo_str(d, "big/a.log");
     r->inputs[1].path = demo_str(d, "big/b.log.gz");
     r->inputs[1].compressed = 1;
+    r->inputs[1].etag = demo_str(d, "\"0123456789abcdef0123456789abcdef\"");
+    {
+        char *src = demo_str(d, "s3://big-bucket/AWSLogs/"), *kind = demo_str(d, "s3");
+        for (size_t i = 0; i < n; i++)
+            r->fetch[i] = (fr_fetch_row){.source = src,
+                                         .kind = kind,
+                                         .requests = i + 2,
+                                         .pages = 1,
+                                         .listed = i,
+                                         .read = i,
+                                         .bytes = 1000 * i};
+    }
     demo_totals(d);
 }
 
@@ -416,6 +487,7 @@ int main(int argc, char **argv)
     if (!(o = fr_output_new(dir, &err, errbuf, sizeof errbuf)) ||
         (err = fr_write_csv(&d.r, o, errbuf, sizeof errbuf)) ||
         (err = fr_write_xlsx(&d.r, o, errbuf, sizeof errbuf)) ||
+        (err = fr_write_md(&d.r, o, errbuf, sizeof errbuf)) ||
         (err = fr_output_commit(o, errbuf, sizeof errbuf))) {
         fprintf(stderr, "xlsx_demo: %s (%s)\n", errbuf, fr_strerror(err));
         goto done;

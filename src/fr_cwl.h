@@ -30,6 +30,10 @@ int fr_cwl_is_arn(const char *s);
  * out of memory. */
 fr_cwl_source *fr_cwl_source_new(const fr_cwl_opts *o, char *errbuf, size_t errlen);
 
+/* Sets the region named in messages ("log group G not found in REGION");
+ * an ARN's own region wins. Returns FR_OK or FR_ERR_NOMEM. */
+fr_err fr_cwl_set_region(fr_cwl_source *s, const char *region);
+
 /* Appends one item per slice to list: a name that sorts in time order,
  * opener and, as handle, an fr_fetch_item (fr_remote.h) owned by s.
  * Returns FR_OK or FR_ERR_NOMEM. */

@@ -25,6 +25,11 @@ typedef struct fr_reader_ops {
  * failure). Returns NULL when out of memory. */
 fr_reader *fr_reader_new(const char *name, const fr_reader_ops *ops, void *ctx);
 
+/* Like fr_reader_new, and the reader hashes every byte it reads (SHA-256)
+ * like a file's: for remote sources. Returns NULL when out of memory (ctx
+ * closed). */
+fr_reader *fr_reader_new_hashed(const char *name, const fr_reader_ops *ops, void *ctx);
+
 /* Opens a file, or standard input for "-". The reader hashes every byte it
  * reads (SHA-256). Returns NULL with *err and errbuf set on failure. */
 fr_reader *fr_reader_open_file(const char *path, fr_err *err, char *errbuf, size_t errlen);

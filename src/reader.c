@@ -41,6 +41,19 @@ fr_reader *fr_reader_new(const char *name, const fr_reader_ops *ops, void *ctx)
     return r;
 }
 
+fr_reader *fr_reader_new_hashed(const char *name, const fr_reader_ops *ops, void *ctx)
+{
+    fr_reader *r = fr_reader_new(name, ops, ctx);
+    if (!r)
+        return NULL;
+    r->sha = EVP_MD_CTX_new();
+    if (!r->sha || EVP_DigestInit_ex(r->sha, EVP_sha256(), NULL) != 1) {
+        fr_reader_free(r);
+        return NULL;
+    }
+    return r;
+}
+
 /* ---- files ---- */
 
 typedef struct file_ctx {

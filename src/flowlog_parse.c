@@ -107,10 +107,21 @@ fr_kind fr_field_kind(fr_field f)
     return (unsigned)f < FR_F_COUNT ? fields[f].kind : FR_K_TEXT;
 }
 
+/* 1 when name[0..len) spells field name f, an underscore standing for each
+ * hyphen ("log_status", as Athena, Parquet and log shippers write it). */
+static int name_matches(const char *f, const char *name, size_t len)
+{
+    size_t i = 0;
+    for (; i < len && f[i]; i++)
+        if (name[i] != f[i] && !(f[i] == '-' && name[i] == '_'))
+            return 0;
+    return i == len && f[i] == '\0';
+}
+
 fr_field fr_field_lookup(const char *name, size_t len)
 {
     for (int i = 0; i < FR_F_COUNT; i++)
-        if (strlen(fields[i].name) == len && memcmp(fields[i].name, name, len) == 0)
+        if (name_matches(fields[i].name, name, len))
             return (fr_field)i;
     return FR_F_UNKNOWN;
 }
@@ -182,8 +193,10 @@ fr_err fr_fieldmap_parse(fr_fieldmap *m, const char *s, size_t len, char *errbuf
         /* Transit Gateway fields, known ones and any newer tgw-* name */
         if ((f >= FR_F_RESOURCE_TYPE && f < FR_F_COUNT) ||
             (f == FR_F_UNKNOWN &&
-             ((nlen > 4 && memcmp(name, "tgw-", 4) == 0) ||
-              (nlen > 13 && memcmp(name, "packets-lost-", 13) == 0))))
+             ((nlen > 4 && (memcmp(name, "tgw-", 4) == 0 || memcmp(name, "tgw_", 4) == 0)) ||
+              (nlen > 13 &&
+               (memcmp(name, "packets-lost-", 13) == 0 ||
+                memcmp(name, "packets_lost_", 13) == 0)))))
             m->tgw = 1;
         m->n++;
     }

@@ -110,7 +110,9 @@ typedef enum fr_kind {
 const char *fr_field_name(fr_field f);
 /* Returns the field's kind. */
 fr_kind fr_field_kind(fr_field f);
-/* Looks a name up. Returns FR_F_UNKNOWN when not known. */
+/* Looks a name up; an underscore may stand for each hyphen ("log_status",
+ * as Athena, Parquet and log shippers write the names). Returns
+ * FR_F_UNKNOWN when not known. */
 fr_field fr_field_lookup(const char *name, size_t len);
 
 /* A field map. */
@@ -137,7 +139,8 @@ fr_err fr_fieldmap_copy(fr_fieldmap *dst, const fr_fieldmap *src);
 /* Frees the unknown names and empties the map. */
 void fr_fieldmap_clear(fr_fieldmap *m);
 
-/* 1 when the line is a header: its first token is a known field name. */
+/* 1 when the line is a header: its first token is a known field name
+ * (`${name}` and underscore spellings included). */
 int fr_line_is_header(const char *line, size_t len);
 
 enum { FR_ACTION_NONE = 0, FR_ACTION_ACCEPT, FR_ACTION_REJECT };

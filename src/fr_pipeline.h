@@ -7,6 +7,7 @@
 
 #include "fr_error.h"
 #include "fr_flowlog.h"
+#include "fr_progress.h"
 #include "fr_reduce.h"
 #include "fr_report.h"
 #include "fr_source.h"
@@ -22,6 +23,7 @@ typedef struct fr_pipeline_opts {
     int threads; /* >= 1 */
     uint64_t max_memory; /* budget of the top tables, bytes (0: none) */
     const fr_fieldmap *fields; /* map for files without a header */
+    fr_progress_counters *progress; /* counted into when set (the progress line) */
     fr_line_hook hook; /* NULL normally */
     void *hook_ctx;
 } fr_pipeline_opts;

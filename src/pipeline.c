@@ -3,19 +3,17 @@
  * reduce them; every thread does either job, whichever the queue needs. */
 #include "fr_pipeline.h"
 
-#include <jansson.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fr_hash.h"
+#include "fr_jsondoc.h"
 #include "fr_reader.h"
 
 #define BLOCK_TARGET (512u << 10)
 #define BLOCK_CAP (BLOCK_TARGET + FR_MAX_LINE + 1)
-/* Largest JSON document read whole (filter-log-events output, which the AWS
- * CLI prints as one document): it is parsed in memory. */
-#define JSON_DOC_MAX ((size_t)256 << 20)
 
 typedef struct block {
     struct block *next;
@@ -53,8 +51,9 @@ typedef struct fstate {
     size_t carry_len;
     int skipping, eof, started;
     int text_cut; /* a read error cut the text mid-line */
-    uint8_t *mem; /* JSON messages as lines, when in document mode */
-    size_t mem_len, mem_pos;
+    fr_reader *rd2; /* the inner gzip layer of gzip of gzip, read instead of rd */
+    fr_jsondoc *jd; /* JSON documents turned into lines, read instead of rd/rd2 */
+    uint64_t raw_counted; /* raw bytes already added to the progress counters */
 } fstate;
 
 typedef struct run run;
@@ -175,8 +174,9 @@ static fr_err file_open(run *R, fstate *fs, size_t idx)
         return FR_ERR_NOMEM;
     char msg[512];
     fr_err e;
-    fr_reader *raw = it->opener ? it->opener->open(it->opener->ctx, it->handle, &e, msg, sizeof msg)
-                                : fr_reader_open_file(it->path, &e, msg, sizeof msg);
+    fr_reader *raw = it->opener
+        ? it->opener->open(it->opener->ctx, it->handle, it->path, &e, msg, sizeof msg)
+        : fr_reader_open_file(it->path, &e, msg, sizeof msg);
     if (!raw) {
         if (e == FR_ERR_NOMEM)
             return e;
@@ -191,42 +191,61 @@ static fr_err file_open(run *R, fstate *fs, size_t idx)
 }
 
 /* Records the reader's totals in the input row and closes the file. */
+/* Adds the raw bytes read since the last call to the progress counters. */
+static void count_raw(run *R, fstate *fs)
+{
+    if (R->o->progress && fs->rd) {
+        uint64_t n = fr_reader_raw_bytes(fs->rd);
+        fr_progress_add_bytes(R->o->progress, n - fs->raw_counted);
+        fs->raw_counted = n;
+    }
+}
+
 static void file_close(run *R, fstate *fs)
 {
     fr_input_row *row = &R->r->inputs[fs->idx];
+    count_raw(R, fs);
+    fr_progress_add_inputs_done(R->o->progress, 1);
     if (fs->rd) {
         row->size = fr_reader_raw_bytes(fs->rd);
-        row->text_bytes = fr_reader_offset(fs->rd);
+        row->text_bytes = fr_reader_offset(fs->rd2 ? fs->rd2 : fs->rd);
         row->compressed = fr_reader_is_gzip(fs->rd);
         fr_reader_sha256(fs->rd, row->sha256);
-        fr_reader_free(fs->rd);
     }
+    fr_jsondoc_free(fs->jd);
+    fr_reader_free(fs->rd2); /* before rd, which it reads from */
+    fr_reader_free(fs->rd);
     free(fs->carry);
-    free(fs->mem);
     memset(fs, 0, sizeof *fs);
 }
 
-/* Reads up to cap bytes from the file or its JSON message buffer. Returns
- * bytes read; 0 sets eof. A read error is recorded and ends the file. */
+/* Reads up to cap bytes from the file, or from the lines of its JSON
+ * documents. Returns bytes read; 0 sets eof. A read error is recorded and
+ * ends the file. */
 static size_t file_read(run *R, fstate *fs, uint8_t *buf, size_t cap)
 {
     if (fs->eof)
         return 0;
-    if (fs->mem) {
-        size_t n = fs->mem_len - fs->mem_pos;
-        if (n > cap)
-            n = cap;
-        memcpy(buf, fs->mem + fs->mem_pos, n);
-        fs->mem_pos += n;
-        if (n == 0)
-            fs->eof = 1;
-        return n;
-    }
     size_t got = 0;
-    fr_err e = fr_reader_read(fs->rd, buf, cap, &got);
+    if (fs->jd) {
+        fr_err e = fr_jsondoc_read(fs->jd, buf, cap, &got);
+        if (e != FR_OK) {
+            /* FR_ERR_FORMAT: a document over the size limit, refused */
+            input_fail(R, fs->idx, e == FR_ERR_FORMAT ? FR_INPUT_UNSUPPORTED : FR_INPUT_DAMAGED,
+                       fr_jsondoc_errmsg(fs->jd));
+            fs->text_cut = !fr_jsondoc_text_intact(fs->jd);
+            fs->eof = 1;
+            return 0;
+        }
+        if (got == 0)
+            fs->eof = 1;
+        return got;
+    }
+    fr_reader *rd = fs->rd2 ? fs->rd2 : fs->rd;
+    fr_err e = fr_reader_read(rd, buf, cap, &got);
     if (e != FR_OK) {
-        input_fail(R, fs->idx, FR_INPUT_DAMAGED, fr_reader_errmsg(fs->rd));
-        fs->text_cut = !fr_reader_text_intact(fs->rd);
+        input_fail(R, fs->idx, FR_INPUT_DAMAGED, fr_reader_errmsg(rd));
+        fs->text_cut = !fr_reader_text_intact(rd);
         fs->eof = 1;
         return 0;
     }
@@ -235,118 +254,81 @@ static size_t file_read(run *R, fstate *fs, uint8_t *buf, size_t cap)
     return got;
 }
 
-/* Appends s[0..len) as one line to the growing buffer. Returns 0 or -1. */
-static int mem_append_line(uint8_t **buf, size_t *len, size_t *cap, const char *s, size_t n)
+/* A reader that hands out bytes already read, then reads on from an inner
+ * reader it does not own: a second gzip layer starts from the first block. */
+typedef struct replay_ctx {
+    uint8_t *head;
+    size_t len, pos;
+    fr_reader *inner;
+} replay_ctx;
+
+/* Returns the saved bytes, then the inner reader's; its error as it is. */
+static fr_err replay_read(void *vctx, uint8_t *buf, size_t cap, size_t *got, char *errbuf,
+                          size_t errlen)
 {
-    if (*len + n + 1 > *cap) {
-        size_t nc = (*cap ? *cap : 4096);
-        while (nc < *len + n + 1)
-            nc *= 2;
-        uint8_t *nb = realloc(*buf, nc);
-        if (!nb)
-            return -1;
-        *buf = nb;
-        *cap = nc;
+    replay_ctx *c = vctx;
+    if (c->pos < c->len) {
+        size_t n = c->len - c->pos < cap ? c->len - c->pos : cap;
+        memcpy(buf, c->head + c->pos, n);
+        c->pos += n;
+        *got = n;
+        return FR_OK;
     }
-    for (size_t i = 0; i < n; i++)
-        (*buf)[(*len)++] = (s[i] == '\n' || s[i] == '\r') ? ' ' : (uint8_t)s[i];
-    (*buf)[(*len)++] = '\n';
-    return 0;
+    fr_err e = fr_reader_read(c->inner, buf, cap, got);
+    if (e != FR_OK)
+        snprintf(errbuf, errlen, "%s", fr_reader_errmsg(c->inner));
+    return e;
 }
 
-/* Looks at the first bytes of a file in b->data[0..len): Parquet is refused;
- * a JSON document with events[] or logEvents[] is read whole and replaced by
- * its messages, one per line. Returns FR_OK, or FR_ERR_NOMEM. On return
- * *len holds what the block now contains. */
+/* Frees the saved bytes (not the inner reader). */
+static void replay_close(void *vctx)
+{
+    replay_ctx *c = vctx;
+    if (c)
+        free(c->head);
+    free(c);
+}
+
+static const fr_reader_ops replay_ops = {replay_read, replay_close};
+
+/* Looks at the first bytes of a file in b->data[0..len): decompressed text
+ * that is itself gzip (Firehose compression on top of CloudWatch Logs') is
+ * decoded once more; Parquet is refused; JSON documents (events[],
+ * logEvents[], Firehose concatenations) are read through fr_jsondoc, which
+ * hands out their messages as lines. Returns FR_OK, or FR_ERR_NOMEM. On
+ * return *len holds what the block now contains. */
 static fr_err sniff_start(run *R, fstate *fs, block *b, size_t *len)
 {
     fr_input_row *row = &R->r->inputs[fs->idx];
+    if (!fs->rd2 && *len >= 2 && b->data[0] == 0x1f && b->data[1] == 0x8b &&
+        fr_reader_is_gzip(fs->rd)) {
+        replay_ctx *c = calloc(1, sizeof *c);
+        if (!c || !(c->head = malloc(*len))) {
+            free(c);
+            return FR_ERR_NOMEM;
+        }
+        memcpy(c->head, b->data, *len);
+        c->len = *len;
+        c->inner = fs->rd;
+        fr_reader *rp = fr_reader_new(fr_reader_name(fs->rd), &replay_ops, c);
+        if (!rp || !(fs->rd2 = fr_reader_text(rp)))
+            return FR_ERR_NOMEM;
+        *len = file_read(R, fs, b->data, BLOCK_TARGET);
+    }
     if (*len >= 4 && memcmp(b->data, "PAR1", 4) == 0) {
         input_fail(R, fs->idx, FR_INPUT_UNSUPPORTED, "unsupported format: Parquet");
         fs->eof = 1;
         *len = 0;
         return FR_OK;
     }
-    size_t i = 0;
-    while (i < *len &&
-           (b->data[i] == ' ' || b->data[i] == '\t' || b->data[i] == '\r' || b->data[i] == '\n'))
-        i++;
-    if (i >= *len || (b->data[i] != '{' && b->data[i] != '['))
+    if (!fr_jsondoc_detect(b->data, *len))
         return FR_OK;
-    /* One JSON object per line is the {"message":...} shape: leave it. */
-    const uint8_t *nl = memchr(b->data + i, '\n', *len - i);
-    size_t first = nl ? (size_t)(nl - (b->data + i)) : *len - i;
-    json_error_t jerr;
-    json_t *one = json_loadb((const char *)b->data + i, first, 0, &jerr);
-    int doc_like = one && (json_object_get(one, "events") || json_object_get(one, "logEvents"));
-    json_decref(one);
-    if (one && !doc_like)
-        return FR_OK;
-    /* Read the whole document. */
-    size_t cap = *len > 65536 ? *len * 2 : 65536, dl = *len;
-    uint8_t *doc = malloc(cap);
-    if (!doc)
+    fs->jd = fr_jsondoc_new(fs->rd2 ? fs->rd2 : fs->rd, b->data, *len, 0);
+    if (!fs->jd)
         return FR_ERR_NOMEM;
-    memcpy(doc, b->data, *len);
-    while (!fs->eof && dl < JSON_DOC_MAX) {
-        if (dl == cap) {
-            uint8_t *n = realloc(doc, cap * 2);
-            if (!n) {
-                free(doc);
-                return FR_ERR_NOMEM;
-            }
-            doc = n;
-            cap *= 2;
-        }
-        dl += file_read(R, fs, doc + dl, cap - dl);
-    }
-    if (!fs->eof) {
-        free(doc);
-        input_fail(R, fs->idx, FR_INPUT_UNSUPPORTED,
-                   "JSON document larger than 256 MiB (split it, or export as text)");
-        fs->eof = 1;
-        *len = 0;
-        return FR_OK;
-    }
-    json_t *root = json_loadb((const char *)doc, dl, 0, &jerr);
-    json_t *events = NULL;
-    if (root)
-        events = json_object_get(root, "events");
-    if (root && !events)
-        events = json_object_get(root, "logEvents");
-    if (!json_is_array(events)) {
-        /* Not a document we know: treat the bytes as text lines. */
-        json_decref(root);
-        fs->mem = doc;
-        fs->mem_len = dl;
-    } else {
-        uint8_t *lines = NULL;
-        size_t ll = 0, lc = 0;
-        size_t k;
-        json_t *ev;
-        json_array_foreach(events, k, ev)
-        {
-            json_t *m = json_object_get(ev, "message");
-            const char *s = json_is_string(m) ? json_string_value(m) : "{no message}";
-            size_t n = json_is_string(m) ? json_string_length(m) : strlen(s);
-            if (mem_append_line(&lines, &ll, &lc, s, n)) {
-                free(lines);
-                free(doc);
-                json_decref(root);
-                return FR_ERR_NOMEM;
-            }
-        }
-        json_decref(root);
-        free(doc);
-        fs->mem = lines ? lines : malloc(1);
-        if (!fs->mem)
-            return FR_ERR_NOMEM;
-        fs->mem_len = ll;
-        row->line_unit_event = 1;
-    }
-    fs->mem_pos = 0;
-    fs->eof = 0;
     *len = file_read(R, fs, b->data, BLOCK_TARGET);
+    if (fr_jsondoc_events(fs->jd))
+        row->line_unit_event = 1;
     return FR_OK;
 }
 
@@ -457,6 +439,7 @@ static fr_err read_block(run *R, fstate *fs, block *b)
     if (fs->eof && fs->carry_len == 0 && fs->text_cut == 2)
         b->cut_tail = 1;
     b->len = cut;
+    count_raw(R, fs);
     return FR_OK;
 }
 
@@ -513,7 +496,7 @@ static fr_err process_block(worker *w, const block *b)
 {
     wfile *wf = &w->files[b->file];
     fr_file_stats *st = &wf->st;
-    uint64_t line = 0;
+    uint64_t line = 0, records0 = st->records;
     const fr_pipeline_opts *o = w->run->o;
     if (b->overlong_first && malformed_whole_line(w, b, ++line, "line too long"))
         return FR_ERR_NOMEM;
@@ -544,6 +527,7 @@ static fr_err process_block(worker *w, const block *b)
     if (b->cut_tail && malformed_whole_line(w, b, ++line, "incomplete line at the damaged data"))
         return FR_ERR_NOMEM;
     st->lines += line;
+    fr_progress_add_records(o->progress, st->records - records0);
     if (w->nbl == w->capbl) {
         size_t cap = w->capbl ? w->capbl * 2 : 256;
         blines *v = realloc(w->bl, cap * sizeof *v);

@@ -9,8 +9,10 @@
 
 #include "fr_addr.h"
 #include "fr_cli.h"
+#include "fr_config.h"
 #include "fr_flowlog.h"
 #include "fr_hash.h"
+#include "fr_jsondoc.h"
 #include "fr_reader.h"
 #include "fr_report.h"
 
@@ -115,11 +117,11 @@ static void test_numbers_and_times(void)
 /* Parses a command line given as a space-separated string. */
 static fr_err cli(const char *line, fr_opts *o, char *err, size_t errlen)
 {
-    static char buf[512];
-    char *argv[32];
+    static char buf[2048];
+    static char *argv[64];
     int argc = 0;
     snprintf(buf, sizeof buf, "%s", line);
-    for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
+    for (char *t = strtok(buf, " "); t && argc < 63; t = strtok(NULL, " "))
         argv[argc++] = t;
     argv[argc] = NULL;
     return fr_cli_parse(argc, argv, 1795737600 /* 2026-11-27T00:00:00Z */, o, err, errlen);
@@ -167,6 +169,315 @@ static void test_cli(void)
     char *argv[] = {"/usr/local/bin/flowreport", "-o", "my dir", "it's", NULL};
     CHECK(fr_cli_parse(4, argv, 0, &o, err, sizeof err) == FR_OK);
     CHECK(strcmp(o.command_line, "flowreport -o 'my dir' 'it'\\''s'") == 0);
+    fr_opts_clear(&o);
+}
+
+/* A scratch directory for the configuration tests, and files in it. */
+static char cfg_dir[64];
+
+/* Writes text to cfg_dir/name and returns the path (static storage, one of 8). */
+static const char *cfg_file(const char *name, const char *text)
+{
+    static char paths[8][128];
+    static int next;
+    char *p = paths[next++ % 8];
+    snprintf(p, 128, "%s/%s", cfg_dir, name);
+    FILE *fp = fopen(p, "w");
+    if (!fp || fputs(text, fp) == EOF || fclose(fp) != 0) {
+        fprintf(stderr, "cannot write %s\n", p);
+        exit(1);
+    }
+    return p;
+}
+
+/* 1 when s holds part. */
+static int has(const char *s, const char *part)
+{
+    return strstr(s, part) != NULL;
+}
+
+static void test_cli_aws(void)
+{
+    fr_opts o;
+    char err[512];
+    CHECK(cli("flowreport x", &o, err, sizeof err) == FR_OK);
+    CHECK(o.connections == 8 && o.rate == 5 && o.max_attempts == 5 && o.progress == -1);
+    CHECK(!o.region && !o.profile && !o.endpoint_url && !o.save_raw && !o.log_stream_prefix);
+    CHECK(o.n_log_groups == 0 && o.n_inputs == 1 && strcmp(o.inputs[0], "x") == 0);
+    fr_opts_clear(&o);
+    CHECK(cli("flowreport --log-group /vpc/a --log-group "
+              "arn:aws:logs:eu-west-3:123456789012:log-group:/vpc/b:* --log-stream-prefix eni-0a "
+              "--region eu-west-3 --profile audit --endpoint-url http://127.0.0.1:9 "
+              "--connections 64 --rate 0.5 --max-attempts 20 --save-raw raw --no-progress "
+              "s3://bucket/AWSLogs/ ./dir",
+              &o, err, sizeof err) == FR_OK);
+    CHECK(o.n_log_groups == 2 && strcmp(o.log_groups[0], "/vpc/a") == 0 &&
+          strcmp(o.log_groups[1], "arn:aws:logs:eu-west-3:123456789012:log-group:/vpc/b:*") == 0);
+    CHECK(o.log_stream_prefix && strcmp(o.log_stream_prefix, "eni-0a") == 0);
+    CHECK(o.region && strcmp(o.region, "eu-west-3") == 0);
+    CHECK(o.profile && strcmp(o.profile, "audit") == 0);
+    CHECK(o.endpoint_url && strcmp(o.endpoint_url, "http://127.0.0.1:9") == 0);
+    CHECK(o.connections == 64 && o.rate == 0.5 && o.max_attempts == 20 && o.progress == 0);
+    CHECK(o.save_raw && strcmp(o.save_raw, "raw") == 0);
+    CHECK(o.n_inputs == 2 && strcmp(o.inputs[0], "s3://bucket/AWSLogs/") == 0);
+    fr_opts_clear(&o);
+    CHECK(cli("flowreport --no-progress --progress --rate 1000 --connections 1 --max-attempts 1 "
+              "--log-group a",
+              &o, err, sizeof err) == FR_OK);
+    CHECK(o.progress == 1 && o.rate == 1000 && o.connections == 1 && o.max_attempts == 1);
+    CHECK(o.n_inputs == 0 && o.n_log_groups == 1);
+    fr_opts_clear(&o);
+    CHECK(cli("flowreport -q -v x", &o, err, sizeof err) == FR_OK && o.verbose && !o.quiet);
+    fr_opts_clear(&o);
+    static const char *bad[] = {
+        "flowreport --connections 0 x",
+        "flowreport --connections 65 x",
+        "flowreport --rate 0 x",
+        "flowreport --rate 0.0 x",
+        "flowreport --rate -1 x",
+        "flowreport --rate 1000.5 x",
+        "flowreport --rate 1e3 x",
+        "flowreport --rate . x",
+        "flowreport --rate 5/s x",
+        "flowreport --max-attempts 0 x",
+        "flowreport --max-attempts 21 x",
+        "flowreport --region EU_WEST x",
+        "flowreport --region -x x",
+        "flowreport --endpoint-url ftp://h x",
+        "flowreport --endpoint-url http:// x",
+        "flowreport --log-group a:b x",
+        "flowreport --log-group arn:aws:s3:::b x",
+        "flowreport --log-stream-prefix a:b x",
+        "flowreport -o out/%Q x",
+        "flowreport -o out/% x",
+        "flowreport -o out/%D x",
+        "flowreport --config /nonexistent/flowreport.conf x",
+        "flowreport --progress=yes x",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        fr_err e = cli(bad[i], &o, err, sizeof err);
+        CHECK(e == FR_ERR_USAGE && err[0]);
+        if (e != FR_ERR_USAGE)
+            fprintf(stderr, "  accepted: %s\n", bad[i]);
+        fr_opts_clear(&o);
+    }
+    CHECK(cli("flowreport --rate 1e3 x", &o, err, sizeof err) == FR_ERR_USAGE &&
+          strcmp(err,
+                 "--rate: '1e3' is not a number of requests per second above 0, up to "
+                 "1000") == 0);
+    fr_opts_clear(&o);
+}
+
+static void test_config_file(void)
+{
+    fr_opts o;
+    char err[512], cmd[600];
+    const char *f = cfg_file("a.conf",
+                             "# comment\n"
+                             "input = /data/one\n"
+                             "[flowreport]\n"
+                             "  input = s3://b/AWSLogs/ \n"
+                             "log-group = /vpc/a\n"
+                             "log_group = /vpc/b\n"
+                             "window = 15m ; a quarter\n"
+                             "formats = csv\n"
+                             "rate = 2.5\n"
+                             "region = eu-west-3\n"
+                             "progress = no\n"
+                             "quiet = yes\n"
+                             "top = 7\n"
+                             "since = 24h\n"
+                             "output = /srv/audit/%Y-%m-%d\n");
+    snprintf(cmd, sizeof cmd, "flowreport --config %s", f);
+    CHECK(cli(cmd, &o, err, sizeof err) == FR_OK);
+    CHECK(o.config_path && strcmp(o.config_path, f) == 0);
+    CHECK(o.n_inputs == 2 && strcmp(o.inputs[0], "/data/one") == 0 &&
+          strcmp(o.inputs[1], "s3://b/AWSLogs/") == 0);
+    CHECK(o.n_log_groups == 2 && strcmp(o.log_groups[1], "/vpc/b") == 0);
+    CHECK(o.window == 900 && o.fmt_csv && !o.fmt_md && !o.fmt_xlsx && o.rate == 2.5);
+    CHECK(o.progress == 0 && o.quiet && !o.verbose && o.top_n == 7);
+    CHECK(o.since_set && o.since == 1795737600 - 86400 && !o.until_set);
+    char *dir = NULL;
+    CHECK(fr_cli_output_dir(&o, 1795651200, &dir, err, sizeof err) == FR_OK && dir &&
+          strcmp(dir, "/srv/audit/2026-11-26") == 0);
+    free(dir);
+    fr_opts_clear(&o);
+    /* the command line over the file: values, INPUTs and log groups replaced */
+    snprintf(cmd, sizeof cmd,
+             "flowreport --config %s --window 5m -f md,xlsx --log-group /vpc/c -v "
+             "--until 2026-11-26 --progress cli-input",
+             f);
+    CHECK(cli(cmd, &o, err, sizeof err) == FR_OK);
+    CHECK(o.n_inputs == 1 && strcmp(o.inputs[0], "cli-input") == 0);
+    CHECK(o.n_log_groups == 1 && strcmp(o.log_groups[0], "/vpc/c") == 0);
+    CHECK(o.window == 300 && !o.fmt_csv && o.fmt_md && o.fmt_xlsx && o.rate == 2.5);
+    CHECK(o.verbose && !o.quiet && o.progress == 1 && o.top_n == 7);
+    /* the file's relative --since counts back from the command line's --until */
+    CHECK(o.until == 1795651200 && o.since == 1795651200 - 86400);
+    fr_opts_clear(&o);
+    /* --help skips a broken file */
+    const char *broken = cfg_file("broken.conf", "window = 90x\n");
+    snprintf(cmd, sizeof cmd, "flowreport --config %s --help", broken);
+    CHECK(cli(cmd, &o, err, sizeof err) == FR_OK && o.help);
+    fr_opts_clear(&o);
+    /* errors name FILE:LINE and the key */
+    static const struct {
+        const char *text, *want;
+    } bad[] = {
+        {"top = 3\n\n[flowreport]\nwindw = 15m\n", ":4: windw: unknown key"},
+        {"# c\nwindow = 90x\n", ":2: window: '90x' is not a whole number of minutes"},
+        {"[flowreport]\nconnections = 65\n", ":2: connections: '65' is not a number from 1 to 64"},
+        {"quiet = maybe\n", ":1: quiet: 'maybe' is not true or false"},
+        {"progress = sometimes\n", ":1: progress: 'sometimes' is not true or false or auto"},
+        {"input =\n", ":1: input: an empty value"},
+        {"[aws]\nregion = eu-west-3\n", ":2: [aws]: unknown section"},
+        {"top = 3\njust words\n", ":2: not a 'key = value' line"},
+        {"config = other.conf\n", ":1: config: unknown key"},
+        {"help = true\n", ":1: help: unknown key"},
+        {"since = 2026-11-27\nuntil = 2026-11-26\n", "--since must be before --until"},
+        {"output = /srv/%Q\n", ":1: output: '/srv/%Q': '%Q' is not a conversion"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *p = cfg_file("bad.conf", bad[i].text);
+        snprintf(cmd, sizeof cmd, "flowreport --config %s x", p);
+        fr_err e = cli(cmd, &o, err, sizeof err);
+        char want[300];
+        snprintf(want, sizeof want, "%s%s", bad[i].want[0] == ':' ? p : "", bad[i].want);
+        CHECK(e == FR_ERR_USAGE && has(err, want));
+        if (e != FR_ERR_USAGE || !has(err, want))
+            fprintf(stderr, "  case %zu: got '%s', want '%s'\n", i, err, want);
+        fr_opts_clear(&o);
+    }
+    /* a long line (a full --fields list) is read whole */
+    char longtext[2000] = "fields =";
+    for (int i = 0; i < 60; i++)
+        strcat(longtext, i % 2 ? " srcaddr" : " dstaddr");
+    strcat(longtext, " start\ntop = 9\n");
+    snprintf(cmd, sizeof cmd, "flowreport --config %s x", cfg_file("long.conf", longtext));
+    CHECK(cli(cmd, &o, err, sizeof err) == FR_OK && o.fields.n == 61 &&
+          o.fields.id[60] == FR_F_START && o.top_n == 9);
+    fr_opts_clear(&o);
+}
+
+static void test_config_locate(void)
+{
+    char err[512], *path = NULL;
+    char xdg[96], home[96], sys[96], sub[256];
+    snprintf(xdg, sizeof xdg, "%s/xdg", cfg_dir);
+    snprintf(home, sizeof home, "%s/home", cfg_dir);
+    snprintf(sub, sizeof sub, "mkdir -p %s/flowreport %s/.config/flowreport", xdg, home);
+    CHECK(system(sub) == 0);
+    const char *ex = cfg_file("explicit.conf", "");
+    const char *env = cfg_file("env.conf", "");
+    snprintf(sys, sizeof sys, "%s", cfg_file("system.conf", ""));
+    char xdg_file[128], home_file[128];
+    snprintf(xdg_file, sizeof xdg_file, "%s/flowreport/config", xdg);
+    snprintf(home_file, sizeof home_file, "%s/.config/flowreport/config", home);
+    /* none of the default files yet: the system one */
+    CHECK(fr_config_locate_in(NULL, NULL, xdg, home, sys, &path, err, sizeof err) == FR_OK &&
+          path && strcmp(path, sys) == 0);
+    free(path);
+    CHECK(fr_config_locate_in(NULL, "", xdg, home, "/nonexistent/x.conf", &path, err, sizeof err) ==
+              FR_OK &&
+          !path);
+    FILE *fp = fopen(home_file, "w");
+    CHECK(fp && fclose(fp) == 0);
+    /* $XDG_CONFIG_HOME set: ~/.config is not looked at */
+    CHECK(fr_config_locate_in(NULL, NULL, xdg, home, sys, &path, err, sizeof err) == FR_OK &&
+          path && strcmp(path, sys) == 0);
+    free(path);
+    /* unset or relative: ~/.config */
+    CHECK(fr_config_locate_in(NULL, NULL, NULL, home, sys, &path, err, sizeof err) == FR_OK &&
+          path && strcmp(path, home_file) == 0);
+    free(path);
+    CHECK(fr_config_locate_in(NULL, NULL, "rel/xdg", home, sys, &path, err, sizeof err) == FR_OK &&
+          path && strcmp(path, home_file) == 0);
+    free(path);
+    fp = fopen(xdg_file, "w");
+    CHECK(fp && fclose(fp) == 0);
+    CHECK(fr_config_locate_in(NULL, NULL, xdg, home, sys, &path, err, sizeof err) == FR_OK &&
+          path && strcmp(path, xdg_file) == 0);
+    free(path);
+    CHECK(fr_config_locate_in(NULL, env, xdg, home, sys, &path, err, sizeof err) == FR_OK && path &&
+          strcmp(path, env) == 0);
+    free(path);
+    CHECK(fr_config_locate_in(ex, env, xdg, home, sys, &path, err, sizeof err) == FR_OK && path &&
+          strcmp(path, ex) == 0);
+    free(path);
+    /* named files must exist */
+    CHECK(fr_config_locate_in("/nonexistent/a.conf", env, xdg, home, sys, &path, err, sizeof err) ==
+              FR_ERR_USAGE &&
+          !path && has(err, "--config: /nonexistent/a.conf"));
+    CHECK(fr_config_locate_in(NULL, "/nonexistent/b.conf", xdg, home, sys, &path, err,
+                              sizeof err) == FR_ERR_USAGE &&
+          !path && has(err, "FLOWREPORT_CONFIG: /nonexistent/b.conf"));
+    fr_config c = {0};
+    CHECK(fr_config_read(cfg_dir, &c, err, sizeof err) == FR_ERR_USAGE && c.n == 0 && err[0]);
+    fr_config_clear(&c);
+}
+
+static void test_output_dir(void)
+{
+    fr_opts o;
+    char err[512], *dir = NULL;
+    static const struct {
+        const char *fmt;
+        int64_t t;
+        const char *want;
+    } cases[] = {
+        {"/srv/audit/%Y-%m-%d", 1795651200, "/srv/audit/2026-11-26"},
+        {"/srv/audit/%Y-%m-%d", 1795651200 + 86399, "/srv/audit/2026-11-26"},
+        {"out/%Y/%m/%d/%H%M%S", 1795651200 + 3723, "out/2026/11/26/010203"},
+        {"r-%F-%j", 1767225600 /* 2026-01-01 */, "r-2026-01-01-001"},
+        {"100%%-%s", 86400, "100%-86400"},
+        {"plain dir", 0, "plain dir"},
+        {"%G-W%V", 1795651200, "2026-W48"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memset(&o, 0, sizeof o);
+        o.outdir = cases[i].fmt;
+        CHECK(fr_cli_output_dir(&o, cases[i].t, &dir, err, sizeof err) == FR_OK && dir &&
+              strcmp(dir, cases[i].want) == 0);
+        if (dir && strcmp(dir, cases[i].want) != 0)
+            fprintf(stderr, "  %s -> %s, want %s\n", cases[i].fmt, dir, cases[i].want);
+        free(dir);
+        dir = NULL;
+    }
+    /* the default is not expanded */
+    CHECK(cli("flowreport x", &o, err, sizeof err) == FR_OK &&
+          fr_cli_output_dir(&o, 1795651200, &dir, err, sizeof err) == FR_OK &&
+          strcmp(dir, "flowreport-report") == 0);
+    free(dir);
+    fr_opts_clear(&o);
+}
+
+static void test_unknown_fields(void)
+{
+    fr_opts o;
+    char err[512];
+    const char *names[4];
+    CHECK(cli("flowreport x", &o, err, sizeof err) == FR_OK &&
+          fr_cli_unknown_fields(&o, names, 4) == 0);
+    fr_opts_clear(&o);
+    char *argv[] = {"flowreport", "--fields", "version srcadr dstaddr bogus-field srcadr start",
+                    "x", NULL};
+    CHECK(fr_cli_parse(4, argv, 0, &o, err, sizeof err) == FR_OK);
+    CHECK(fr_cli_unknown_fields(&o, names, 4) == 2 && strcmp(names[0], "srcadr") == 0 &&
+          strcmp(names[1], "bogus-field") == 0);
+    CHECK(fr_cli_unknown_fields(&o, names, 1) == 2);
+    FILE *fp = tmpfile();
+    char buf[512] = "";
+    CHECK(fp && fr_cli_warn_unknown_fields(&o, fp) == 2);
+    if (fp) {
+        rewind(fp);
+        size_t n = fread(buf, 1, sizeof buf - 1, fp);
+        buf[n] = '\0';
+        fclose(fp);
+    }
+    CHECK(strcmp(buf,
+                 "flowreport: warning: --fields: unknown field 'srcadr' (its column is "
+                 "ignored)\nflowreport: warning: --fields: unknown field 'bogus-field' (its "
+                 "column is ignored)\n") == 0);
     fr_opts_clear(&o);
 }
 
@@ -559,18 +870,193 @@ static void test_reader(void)
         fprintf(stderr, "warning: could not remove %s\n", dir);
 }
 
+/* ---- underscore field names and JSON document streams (firehose) ---- */
+
+static void test_underscore_names(void)
+{
+    CHECK(fr_field_lookup("account_id", 10) == FR_F_ACCOUNT_ID);
+    CHECK(fr_field_lookup("log_status", 10) == FR_F_LOG_STATUS);
+    CHECK(fr_field_lookup("interface_id", 12) == FR_F_INTERFACE_ID);
+    CHECK(fr_field_lookup("pkt_srcaddr", 11) == FR_F_PKT_SRCADDR);
+    CHECK(fr_field_lookup("tcp_flags", 9) == FR_F_TCP_FLAGS);
+    CHECK(fr_field_lookup("flow_direction", 14) == FR_F_FLOW_DIRECTION);
+    CHECK(fr_field_lookup("traffic_path", 12) == FR_F_TRAFFIC_PATH);
+    CHECK(fr_field_lookup("pkt_src_aws_service", 19) == FR_F_PKT_SRC_AWS_SERVICE);
+    CHECK(fr_field_lookup("tgw_src_vpc_account_id", 22) == FR_F_TGW_SRC_VPC_ACCOUNT_ID);
+    CHECK(fr_field_lookup("packets_lost_no_route", 21) == FR_F_PACKETS_LOST_NO_ROUTE);
+    CHECK(fr_field_lookup("log-status", 10) == FR_F_LOG_STATUS);
+    CHECK(fr_field_lookup("account_ids", 11) == FR_F_UNKNOWN);
+    CHECK(fr_field_lookup("account_", 8) == FR_F_UNKNOWN);
+    CHECK(fr_field_lookup("account__id", 11) == FR_F_UNKNOWN);
+    CHECK(fr_field_lookup("version_", 8) == FR_F_UNKNOWN);
+    CHECK(fr_field_lookup("_version", 8) == FR_F_UNKNOWN);
+    CHECK(fr_field_lookup("log_status", 9) == FR_F_UNKNOWN); /* "log_statu" */
+
+    const char *h1 = "account_id version interface_id srcaddr";
+    const char *h2 = "${log_status} ${version}";
+    const char *h3 = "2 123456789012 eni-1 10.0.0.1";
+    const char *h4 = "account_ids version";
+    CHECK(fr_line_is_header(h1, strlen(h1)));
+    CHECK(fr_line_is_header(h2, strlen(h2)));
+    CHECK(!fr_line_is_header(h3, strlen(h3)));
+    CHECK(!fr_line_is_header(h4, strlen(h4)));
+    CHECK(parse(&(fr_fieldmap){0}, h1) == FR_LINE_HEADER);
+
+    fr_fieldmap us = map_of("version account_id interface_id srcaddr dstaddr srcport dstport "
+                            "protocol packets bytes start end action log_status");
+    fr_fieldmap dol = map_of("${version} ${account_id} ${interface_id} ${srcaddr} ${dstaddr} "
+                             "${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} "
+                             "${end} ${action} ${log_status}");
+    fr_fieldmap hy = map_of(FR_DEFAULT_FORMAT);
+    CHECK(us.is_default && dol.is_default && fr_fieldmap_equal(&us, &hy) &&
+          fr_fieldmap_equal(&dol, &hy));
+    CHECK(us.unknown[1] == NULL && us.unknown[13] == NULL);
+    fr_fieldmap tg = map_of("version tgw_new_thing");
+    CHECK(tg.tgw && tg.id[1] == FR_F_UNKNOWN && strcmp(tg.unknown[1], "tgw_new_thing") == 0);
+    fr_fieldmap_clear(&us);
+    fr_fieldmap_clear(&dol);
+    fr_fieldmap_clear(&hy);
+    fr_fieldmap_clear(&tg);
+}
+
+/* A reader over a string that hands out at most `step` bytes a call. */
+typedef struct str_src {
+    const char *s;
+    size_t len, pos, step;
+} str_src;
+
+static fr_err str_read(void *vctx, uint8_t *buf, size_t cap, size_t *got, char *errbuf,
+                       size_t errlen)
+{
+    (void)errbuf;
+    (void)errlen;
+    str_src *c = vctx;
+    size_t n = c->len - c->pos;
+    if (n > cap)
+        n = cap;
+    if (n > c->step)
+        n = c->step;
+    memcpy(buf, c->s + c->pos, n);
+    c->pos += n;
+    *got = n;
+    return FR_OK;
+}
+
+static const fr_reader_ops str_ops = {str_read, NULL};
+
+/* Runs text through fr_jsondoc (detected or not), the first `head` bytes
+ * given as already read. Returns the error; out gets the lines. */
+static fr_err jsondoc_run(const char *text, size_t head, size_t step, size_t max_doc, char *out,
+                          size_t cap, int *events, char *msg)
+{
+    str_src src = {text, strlen(text), head, step};
+    fr_reader *rd = fr_reader_new("t", &str_ops, &src);
+    fr_jsondoc *j = rd ? fr_jsondoc_new(rd, (const uint8_t *)text, head, max_doc) : NULL;
+    fr_err e = FR_ERR_NOMEM;
+    size_t len = 0;
+    out[0] = msg[0] = '\0';
+    if (!j)
+        goto done;
+    for (;;) {
+        size_t got = 0;
+        e = fr_jsondoc_read(j, (uint8_t *)out + len, cap - 1 - len, &got);
+        if (e != FR_OK || got == 0)
+            break;
+        len += got;
+    }
+    out[len] = '\0';
+    *events = fr_jsondoc_events(j);
+    snprintf(msg, 256, "%s", fr_jsondoc_errmsg(j));
+done:
+    fr_jsondoc_free(j);
+    fr_reader_free(rd);
+    return e;
+}
+
+static void test_jsondoc(void)
+{
+    const char *fh = "{\"messageType\":\"CONTROL_MESSAGE\",\"logEvents\":[{\"message\":\"CWL\"}]}"
+                     "{\"messageType\":\"DATA_MESSAGE\",\"logEvents\":[{\"message\":\"a 1\"},"
+                     "{\"message\":\"b}{\\\"\\n2\"}]}\n \n"
+                     "{\"messageType\":\"DATA_MESSAGE\",\"logEvents\":[]}"
+                     "{\"messageType\":\"DATA_MESSAGE\",\"logEvents\":[{\"id\":\"x\"},"
+                     "{\"message\":\"c\"}]}\n";
+    char out[1024], msg[256];
+    int ev = 0;
+    CHECK(fr_jsondoc_detect((const uint8_t *)fh, strlen(fh)));
+    /* every split of the first bytes and read size gives the same lines */
+    size_t heads[] = {0, 1, 70, strlen(fh)}, steps[] = {1, 7, 4096};
+    for (size_t h = 0; h < 4; h++)
+        for (size_t s = 0; s < 3; s++) {
+            CHECK(jsondoc_run(fh, heads[h], steps[s], 0, out, sizeof out, &ev, msg) == FR_OK);
+            CHECK(ev && strcmp(out, "a 1\nb}{\" 2\n{no message}\nc\n") == 0);
+        }
+    /* one document with events[], pretty-printed */
+    const char *flt = "{\n  \"events\": [\n    {\"message\": \"x y\"}\n  ],\n"
+                      "  \"nextToken\": \"t\"\n}\n";
+    CHECK(fr_jsondoc_detect((const uint8_t *)flt, strlen(flt)));
+    CHECK(jsondoc_run(flt, 5, 3, 0, out, sizeof out, &ev, msg) == FR_OK);
+    CHECK(ev && strcmp(out, "x y\n") == 0);
+    /* {"message":...} per line is left to the line parser */
+    const char *per = "{\"message\":\"2 a\"}\n{\"message\":\"2 b\"}\n";
+    CHECK(!fr_jsondoc_detect((const uint8_t *)per, strlen(per)));
+    CHECK(!fr_jsondoc_detect((const uint8_t *)"2 x\n", 4));
+    /* a first document that is not one of events passes through unchanged */
+    const char *other = "\n {\"message\":\n \"2 a\"}\nnext\n";
+    CHECK(fr_jsondoc_detect((const uint8_t *)other, strlen(other)));
+    CHECK(jsondoc_run(other, 3, 2, 0, out, sizeof out, &ev, msg) == FR_OK);
+    CHECK(!ev && strcmp(out, other) == 0);
+    /* a later document cut off: the earlier lines, then the damage */
+    const char *cut = "{\"logEvents\":[{\"message\":\"a\"}]}{\"logEvents\":[{\"mess";
+    CHECK(jsondoc_run(cut, 0, 5, 0, out, sizeof out, &ev, msg) == FR_ERR_IO);
+    CHECK(strcmp(out, "a\n") == 0 && strstr(msg, "document 2") && strstr(msg, "cut off"));
+    /* bad JSON and stray bytes after a document are damage too */
+    const char *bad = "{\"logEvents\":[{\"message\":\"a\"}]}{\"logEvents\":[1,]}";
+    CHECK(jsondoc_run(bad, 0, 64, 0, out, sizeof out, &ev, msg) == FR_ERR_IO);
+    CHECK(strcmp(out, "a\n") == 0 && strstr(msg, "bad JSON in document 2"));
+    const char *stray = "{\"logEvents\":[{\"message\":\"a\"}]} junk";
+    CHECK(jsondoc_run(stray, 0, 64, 0, out, sizeof out, &ev, msg) == FR_ERR_IO);
+    CHECK(strcmp(out, "a\n") == 0 && strstr(msg, "text offset 32"));
+    /* a document over the limit is refused by name; earlier ones are kept */
+    char big[600];
+    snprintf(big, sizeof big,
+             "{\"logEvents\":[{\"message\":\"a\"}]}{\"logEvents\":[{\"message\":\"%0400d\"}]}", 7);
+    CHECK(jsondoc_run(big, 0, 64, 200, out, sizeof out, &ev, msg) == FR_ERR_FORMAT);
+    CHECK(strcmp(out, "a\n") == 0 && strstr(msg, "JSON document larger than"));
+    fr_jsondoc_free(NULL);
+}
+
 int main(void)
 {
     fr_parser_init(&P);
+    /* no configuration file but the tests' own: an empty one by default */
+    snprintf(cfg_dir, sizeof cfg_dir, "%s/fr-units.XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(cfg_dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    setenv("FLOWREPORT_CONFIG", cfg_file("empty.conf", ""), 1);
     test_addr();
     test_numbers_and_times();
     test_cli();
+    test_cli_aws();
+    test_config_file();
+    test_config_locate();
+    test_output_dir();
+    test_unknown_fields();
+    char rm[128];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", cfg_dir);
+    if (system(rm) != 0)
+        fprintf(stderr, "warning: could not remove %s\n", cfg_dir);
     test_fields();
     test_parse_default();
     test_parse_custom();
     test_fast_path();
     test_hash();
     test_reader();
+    test_underscore_names();
+    test_jsondoc();
     fr_parser_clear(&P);
     printf("%d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;

@@ -11,11 +11,12 @@
 #include "fr_reader.h"
 
 /* How a remote item is opened: open() returns the item's raw byte stream
- * (gzip or text; the pipeline stacks fr_reader_text on it) or NULL with *err
- * and errbuf set. It is called from pipeline threads, so it must be
- * thread-safe. ctx is the opener's, handle the item's. */
+ * (gzip or text; the pipeline stacks fr_reader_text on it), named name, or
+ * NULL with *err and errbuf set. It is called from pipeline threads, so it
+ * must be thread-safe. ctx is the opener's, handle the item's. */
 typedef struct fr_source_opener {
-    fr_reader *(*open)(void *ctx, void *handle, fr_err *err, char *errbuf, size_t errlen);
+    fr_reader *(*open)(void *ctx, void *handle, const char *name, fr_err *err, char *errbuf,
+                       size_t errlen);
     void *ctx;
 } fr_source_opener;
 

@@ -259,6 +259,7 @@ class AwsError(Exception):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     server_version = "mock-aws"
     sys_version = ""
 

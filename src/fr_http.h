@@ -50,7 +50,8 @@ typedef struct fr_http_resp {
     long status; /* HTTP status, 0 when fail != NONE before any status line */
     fr_http_fail fail;
     char errmsg[256]; /* transport error text when fail != NONE */
-    char *body; /* the body when no sink was set, or a non-2xx body (at most 64 KiB); NUL-terminated; owned */
+    char *
+        body; /* the body when no sink was set, or a non-2xx body (at most 64 KiB); NUL-terminated; owned */
     size_t body_len;
     uint64_t body_bytes; /* body bytes received (also those given to the sink) */
     int64_t content_length; /* -1 when absent */

@@ -256,8 +256,14 @@ fr_err fr_remote_expand(fr_remote *rm, fr_source_list *list, char *errbuf, size_
         if (e != FR_OK) {
             /* The source could not be listed: an input that failed, named in
              * the report and on stderr, while the other sources go on. */
-            if (fr_source_add_remote(list, s->name, NULL, NULL, NULL,
-                                     msg[0] ? msg : fr_strerror(e)) != FR_OK) {
+            const char *why = msg[0] ? msg : fr_strerror(e);
+            size_t nl = strlen(s->name);
+            const char *colon = strncmp(why, s->name, nl) == 0 ? strstr(why + nl, ": ") : NULL;
+            if (colon) /* the input is named anyway: not twice */
+                why = colon + 2;
+            char reason[1200];
+            snprintf(reason, sizeof reason, "cannot list: %s", why);
+            if (fr_source_add_remote(list, s->name, NULL, NULL, NULL, reason) != FR_OK) {
                 snprintf(errbuf, errlen, "out of memory");
                 return FR_ERR_NOMEM;
             }

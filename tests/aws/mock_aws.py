@@ -1321,9 +1321,18 @@ def main():
     ap.add_argument("--logs-empty-every", type=int)
     ap.add_argument("--s3-page-size", type=int)
     ap.add_argument("--no-clock-check", action="store_true")
+    ap.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
+    ap.add_argument("--tls-key", help="the certificate's private key (PEM)")
     args = ap.parse_args()
     state = State(args)
     srv = Server(("127.0.0.1", 0), Handler, state)
+    if args.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        # A client that refuses the certificate fails the handshake in
+        # accept(); socketserver drops that connection and goes on.
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     port = srv.server_address[1]
     tmp = args.port_file + ".tmp"
     with open(tmp, "w") as f:

@@ -60,10 +60,34 @@ void fr_cli_help(FILE *fp)
             "      --top N               rows of each top table (default 20)\n"
             "      --max-memory SIZE     memory for the top tables' keys (default 512M)\n"
             "\n"
+            "Audit (findings and coverage, see SEMANTICS.md):\n"
+            "      --silent-gap DUR      stretches without records longer than DUR are\n"
+            "                            silent (default 20m)\n"
+            "      --admin-ports LIST    administrative ports of rule public-admin-port-\n"
+            "                            accepted (default " FR_ADMIN_PORTS ")\n"
+            "      --egress-threshold SIZE  bytes to public addresses that make an\n"
+            "                            egress-volume finding (default 1G)\n"
+            "      --scan-ports N        rejected ports of one destination for port-scan\n"
+            "                            (default 100)\n"
+            "      --sweep-hosts N       rejected destinations for host-sweep (default 50)\n"
+            "      --spike-factor N      reject-spike: times the median window (default 5)\n"
+            "      --vpc-cidr CIDR       also count addresses in CIDR as internal; repeatable\n"
+            "      --eni-info FILE       name interfaces with the JSON of aws ec2\n"
+            "                            describe-network-interfaces; repeatable\n"
+            "      --baseline DIR        compare with the run whose reports are in DIR\n"
+            "                            (changes.csv); an incompatible one is ignored\n"
+            "                            and the run exits 1\n"
+            "      --prorate             split each record's packets and bytes over the\n"
+            "                            windows its start..end spans (windows tables)\n"
+            "      --fail-on SEVERITY    exit 4 when a finding of SEVERITY (low, medium,\n"
+            "                            high) or above exists; the report is still written\n"
+            "\n"
             "Output:\n"
             "  -o, --output DIR          report directory (default ./flowreport-report);\n"
             "                            %%Y %%m %%d %%H ... expand to the period's start (UTC)\n"
             "  -f, --formats LIST        any of csv,md,xlsx (default all)\n"
+            "      --wait                when another run is writing DIR, wait for it\n"
+            "                            (default: exit 3 naming it)\n"
             "\n"
             "General:\n"
             "      --config FILE         read options from FILE (default: $FLOWREPORT_CONFIG,\n"
@@ -80,7 +104,9 @@ void fr_cli_help(FILE *fp)
             "Exit status: 0 report written, input clean; 1 report written but some input\n"
             "was damaged, unreadable or malformed, or there was none; 2 usage or\n"
             "configuration error, nothing written; 3 fatal error (including AWS\n"
-            "authentication or permission errors), previous reports untouched.\n"
+            "authentication or permission errors), previous reports untouched;\n"
+            "130, 143, 129 interrupted by SIGINT, SIGTERM, SIGHUP: what the run created\n"
+            "is removed, previous reports untouched.\n"
             "\n"
             "Examples:\n"
             "  flowreport ./flowlogs -o out/\n"
@@ -144,8 +170,11 @@ int fr_parse_time(const char *s, int64_t *t)
         if (!digits(&p, 4, &Y) || *p++ != '-' || !digits(&p, 2, &M) || *p++ != '-' ||
             !digits(&p, 2, &D))
             return 0;
-        if (M < 1 || M > 12 || D < 1 || D > 31)
+        static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1])
             return 0;
+        if (M == 2 && D == 29 && !(Y % 4 == 0 && (Y % 100 != 0 || Y % 400 == 0)))
+            return 0; /* 29 February only in a leap year; no day rolls over */
         if (*p == 'T' || *p == ' ') {
             p++;
             if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
@@ -241,6 +270,17 @@ static char *quote_args(int argc, char **argv)
 
 /* Option ids: the short option letter, or one of these. */
 enum {
+    OPT_SILENT_GAP = 512, /* the audit layer (issue 9) */
+    OPT_ADMIN_PORTS,
+    OPT_EGRESS_THRESHOLD,
+    OPT_SCAN_PORTS,
+    OPT_SWEEP_HOSTS,
+    OPT_SPIKE_FACTOR,
+    OPT_VPC_CIDR,
+    OPT_FAIL_ON,
+    OPT_PRORATE,
+    OPT_ENI_INFO,
+    OPT_BASELINE,
     OPT_SINCE = 256,
     OPT_UNTIL,
     OPT_WINDOW,
@@ -259,7 +299,8 @@ enum {
     OPT_MAX_ATTEMPTS,
     OPT_SAVE_RAW,
     OPT_PROGRESS,
-    OPT_NO_PROGRESS
+    OPT_NO_PROGRESS,
+    OPT_WAIT
 };
 
 static const struct option longopts[] = {
@@ -288,6 +329,18 @@ static const struct option longopts[] = {
     {"save-raw", required_argument, NULL, OPT_SAVE_RAW},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"wait", no_argument, NULL, OPT_WAIT},
+    {"silent-gap", required_argument, NULL, OPT_SILENT_GAP},
+    {"admin-ports", required_argument, NULL, OPT_ADMIN_PORTS},
+    {"egress-threshold", required_argument, NULL, OPT_EGRESS_THRESHOLD},
+    {"scan-ports", required_argument, NULL, OPT_SCAN_PORTS},
+    {"sweep-hosts", required_argument, NULL, OPT_SWEEP_HOSTS},
+    {"spike-factor", required_argument, NULL, OPT_SPIKE_FACTOR},
+    {"vpc-cidr", required_argument, NULL, OPT_VPC_CIDR},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"prorate", no_argument, NULL, OPT_PRORATE},
+    {"eni-info", required_argument, NULL, OPT_ENI_INFO},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
     {NULL, 0, NULL, 0},
 };
 
@@ -317,6 +370,18 @@ static const struct {
     {"output", 'o'},
     {"formats", 'f'},
     {"progress", OPT_PROGRESS},
+    {"wait", OPT_WAIT},
+    {"silent-gap", OPT_SILENT_GAP},
+    {"admin-ports", OPT_ADMIN_PORTS},
+    {"egress-threshold", OPT_EGRESS_THRESHOLD},
+    {"scan-ports", OPT_SCAN_PORTS},
+    {"sweep-hosts", OPT_SWEEP_HOSTS},
+    {"spike-factor", OPT_SPIKE_FACTOR},
+    {"vpc-cidr", OPT_VPC_CIDR},
+    {"fail-on", OPT_FAIL_ON},
+    {"prorate", OPT_PRORATE},
+    {"eni-info", OPT_ENI_INFO},
+    {"baseline", OPT_BASELINE},
     {"quiet", 'q'},
     {"verbose", 'v'},
 };
@@ -530,13 +595,16 @@ static fr_err apply(fr_opts *o, cli_owned *own, pending *pe, int id, const char 
         break;
     case 'q':
     case 'v':
+    case OPT_WAIT:
     case OPT_PROGRESS:
         if (!parse_bool(val, &b) && !(id == OPT_PROGRESS && strcasecmp(val, "auto") == 0)) {
             snprintf(why, whylen, "'%s' is not true or false%s", val,
                      id == OPT_PROGRESS ? " or auto" : "");
             return FR_ERR_USAGE;
         }
-        if (id == OPT_PROGRESS) {
+        if (id == OPT_WAIT) {
+            o->wait = b;
+        } else if (id == OPT_PROGRESS) {
             o->progress = strcasecmp(val, "auto") == 0 ? -1 : b;
         } else if (id == 'q') {
             /* quiet and verbose are one setting: the last one given wins */
@@ -666,6 +734,74 @@ static fr_err apply(fr_opts *o, cli_owned *own, pending *pe, int id, const char 
         }
         o->save_raw = val;
         break;
+    case OPT_SILENT_GAP:
+        if (!fr_parse_duration(val, &t) || t < 1 || t > 366 * 86400) {
+            snprintf(why, whylen, "'%s' is not a duration from 1s to 366d", val);
+            return FR_ERR_USAGE;
+        }
+        o->audit.silent_gap = t;
+        break;
+    case OPT_ADMIN_PORTS:
+        if (!fr_audit_parse_ports(val, o->audit.admin_ports)) {
+            snprintf(why, whylen, "'%s' is not a comma-separated list of ports 0 to 65535", val);
+            return FR_ERR_USAGE;
+        }
+        break;
+    case OPT_EGRESS_THRESHOLD:
+        if (!fr_parse_size(val, &o->audit.egress_threshold)) {
+            snprintf(why, whylen, "'%s' is not a size (like 1G or 500M)", val);
+            return FR_ERR_USAGE;
+        }
+        break;
+    case OPT_SCAN_PORTS:
+    case OPT_SWEEP_HOSTS:
+    case OPT_SPIKE_FACTOR:
+        if (!fr_parse_u64(val, strlen(val), &v) || v < 1 || v > 1000000) {
+            snprintf(why, whylen, "'%s' is not a number from 1 to 1000000", val);
+            return FR_ERR_USAGE;
+        }
+        *(id == OPT_SCAN_PORTS    ? &o->audit.scan_ports :
+          id == OPT_SWEEP_HOSTS ? &o->audit.sweep_hosts :
+                                  &o->audit.spike_factor) = v;
+        break;
+    case OPT_VPC_CIDR:
+        if (o->audit.n_vpc_cidrs >= FR_MAX_VPC_CIDRS) {
+            snprintf(why, whylen, "at most %d blocks", FR_MAX_VPC_CIDRS);
+            return FR_ERR_USAGE;
+        }
+        if (!fr_cidr_parse(&o->vpc_cidrs[o->audit.n_vpc_cidrs], val)) {
+            snprintf(why, whylen, "'%s' is not an address block (like 10.0.0.0/16)", val);
+            return FR_ERR_USAGE;
+        }
+        o->audit.n_vpc_cidrs++;
+        break;
+    case OPT_ENI_INFO:
+        if (!*val || o->n_eni_info >= FR_MAX_ENI_FILES) {
+            snprintf(why, whylen, "%s", *val ? "too many files" : "an empty value is not a file");
+            return FR_ERR_USAGE;
+        }
+        o->eni_info[o->n_eni_info++] = val;
+        break;
+    case OPT_BASELINE:
+        if (!*val) {
+            snprintf(why, whylen, "an empty value is not a directory");
+            return FR_ERR_USAGE;
+        }
+        o->baseline = val;
+        break;
+    case OPT_PRORATE:
+        if (!parse_bool(val, &b)) {
+            snprintf(why, whylen, "'%s' is not true or false", val);
+            return FR_ERR_USAGE;
+        }
+        o->prorate = b;
+        break;
+    case OPT_FAIL_ON:
+        if (!(o->fail_on = fr_severity_parse(val))) {
+            snprintf(why, whylen, "'%s' is not low, medium or high", val);
+            return FR_ERR_USAGE;
+        }
+        break;
     default: snprintf(why, whylen, "not an option"); return FR_ERR_USAGE;
     }
     return FR_OK;
@@ -722,6 +858,8 @@ fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf
     o->rate = 5;
     o->max_attempts = 5;
     o->progress = -1;
+    fr_audit_opts_default(&o->audit);
+    o->audit.vpc_cidrs = o->vpc_cidrs;
     cli_owned *own = calloc(1, sizeof *own);
     struct {
         int id;
@@ -742,7 +880,7 @@ fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf
     const char *config = NULL;
     int help = 0;
     opterr = 0;
-    optind = 1;
+    optind = 0; /* glibc's full reset: forget the previous call's argv */
     int c;
     err = FR_ERR_USAGE;
     while ((c = getopt_long(argc, argv, ":o:f:j:qvhV", longopts, NULL)) != -1) {
@@ -751,7 +889,12 @@ fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf
             goto fail;
         }
         if (c == '?') {
-            snprintf(errbuf, errlen, "unknown option '%s'", argv[optind - 1]);
+            /* optopt names a short option inside a cluster (-xq); a long
+             * one is the argument getopt just passed */
+            if (optopt)
+                snprintf(errbuf, errlen, "unknown option '-%c'", optopt);
+            else
+                snprintf(errbuf, errlen, "unknown option '%s'", argv[optind - 1]);
             goto fail;
         }
         if (c == OPT_CONFIG) {
@@ -830,6 +973,9 @@ fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf
         snprintf(errbuf, errlen, "--since must be before --until");
         goto fail;
     }
+    /* the findings' distinct pairs get an eighth of --max-memory (per
+     * worker; the same for every -j, so the output does not depend on it) */
+    o->audit.distinct_budget = (size_t)(o->max_memory / 8 / FR_DISTINCT_BYTES_PER_KEY);
     free(given);
     return FR_OK;
 fail:

@@ -424,9 +424,10 @@ fail:
 
 /* Parses one ListObjectsV2 page: objects go to consider(), common prefixes
  * to children. Returns FR_OK, FR_ERR_REMOTE (malformed) or FR_ERR_NOMEM. */
-static fr_err parse_page(fr_s3_source *s, const char *xml, size_t len, strvec *children,
-                         int *truncated, char **next, char *errbuf, size_t errlen)
+static fr_err parse_page(fr_s3_source *s, const char *prefix, const char *xml, size_t len,
+                         strvec *children, int *truncated, char **next, char *errbuf, size_t errlen)
 {
+    size_t plen = strlen(prefix);
     const char *end = xml + len, *p, *vs, *ve, *after;
     int bad = 0;
     *truncated = 0;
@@ -476,6 +477,14 @@ static fr_err parse_page(fr_s3_source *s, const char *xml, size_t len, strvec *c
         char *pre = xml_text(ps, pe, &bad);
         if (!pre)
             goto text_fail;
+        size_t n = strlen(pre);
+        /* A child folder lies below the prefix asked for and ends with the
+         * delimiter; anything else would make the walk read out of bounds
+         * or loop. */
+        if (n <= plen || strncmp(pre, prefix, plen) != 0 || pre[n - 1] != '/') {
+            free(pre);
+            goto malformed;
+        }
         if (strvec_push(children, pre) != 0)
             return FR_ERR_NOMEM;
     }
@@ -536,7 +545,7 @@ static fr_err list_prefix(fr_s3_source *s, const char *prefix, strvec *children,
         count_call(s, &rs, 1, NULL);
         int truncated = 0;
         char *next = NULL;
-        e = parse_page(s, rs.body ? rs.body : "", rs.body ? rs.body_len : 0,
+        e = parse_page(s, prefix, rs.body ? rs.body : "", rs.body ? rs.body_len : 0,
                        children ? children : &dummy, &truncated, &next, errbuf, errlen);
         fr_aws_response_clear(&rs);
         if (e != FR_OK) {

@@ -105,6 +105,7 @@ void fr_cli_help(FILE *fp)
             "was damaged, unreadable or malformed, or there was none; 2 usage or\n"
             "configuration error, nothing written; 3 fatal error (including AWS\n"
             "authentication or permission errors), previous reports untouched;\n"
+            "4 report written, and --fail-on found a finding at or above its severity;\n"
             "130, 143, 129 interrupted by SIGINT, SIGTERM, SIGHUP: what the run created\n"
             "is removed, previous reports untouched.\n"
             "\n"
@@ -760,9 +761,9 @@ static fr_err apply(fr_opts *o, cli_owned *own, pending *pe, int id, const char 
             snprintf(why, whylen, "'%s' is not a number from 1 to 1000000", val);
             return FR_ERR_USAGE;
         }
-        *(id == OPT_SCAN_PORTS    ? &o->audit.scan_ports :
-          id == OPT_SWEEP_HOSTS ? &o->audit.sweep_hosts :
-                                  &o->audit.spike_factor) = v;
+        *(id == OPT_SCAN_PORTS        ? &o->audit.scan_ports
+              : id == OPT_SWEEP_HOSTS ? &o->audit.sweep_hosts
+                                      : &o->audit.spike_factor) = v;
         break;
     case OPT_VPC_CIDR:
         if (o->audit.n_vpc_cidrs >= FR_MAX_VPC_CIDRS) {

@@ -7,7 +7,12 @@
 #include <stdio.h>
 
 #include "fr_error.h"
+#include "fr_eni_info.h"
+#include "fr_findings.h"
 #include "fr_flowlog.h"
+
+/* Most --vpc-cidr blocks. */
+#define FR_MAX_VPC_CIDRS 64
 
 typedef struct fr_opts {
     const char *outdir;
@@ -36,7 +41,17 @@ typedef struct fr_opts {
     const char *save_raw; /* --save-raw DIR, or NULL */
     int progress; /* --progress 1, --no-progress 0, default -1: when stderr is a terminal */
     const char *config_path; /* the configuration file read, or NULL */
+    /* the audit layer (issue 9) */
+    fr_audit_opts audit; /* --silent-gap, --admin-ports, --egress-threshold, --scan-ports,
+                            --sweep-hosts, --spike-factor; vpc_cidrs points here */
+    fr_cidr vpc_cidrs[FR_MAX_VPC_CIDRS]; /* --vpc-cidr, repeatable */
+    int fail_on; /* --fail-on: FR_SEV_*, 0 when not given */
+    int prorate; /* --prorate */
+    const char *eni_info[FR_MAX_ENI_FILES]; /* --eni-info FILE, repeatable */
+    size_t n_eni_info;
+    const char *baseline; /* --baseline DIR, or NULL */
     void *owned; /* strings and arrays the options point into (config file values) */
+    int wait; /* --wait: wait for another run holding the output directory's lock */
 } fr_opts;
 
 /* Parses argv into o, over the configuration file (--config FILE, else

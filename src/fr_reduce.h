@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "fr_error.h"
+#include "fr_findings.h"
 #include "fr_flowlog.h"
 #include "fr_report.h"
 #include "fr_topn.h"
@@ -18,6 +19,10 @@ typedef struct fr_reduce_opts {
     int since_set, until_set;
     int64_t window; /* seconds, > 0 */
     unsigned top_n;
+    /* the audit layer: findings' options, or NULL for no findings (coverage
+     * is always computed, with FR_SILENT_GAP when NULL) */
+    const fr_audit_opts *audit;
+    int prorate; /* --prorate: OK records' packets and bytes split over windows */
 } fr_reduce_opts;
 
 /* Counters of one input file, as seen by one worker (summed later). */

@@ -17,6 +17,11 @@ typedef struct fr_window_row {
     uint64_t nodata_records, skipdata_records;
     uint64_t packets, bytes, accept_bytes, reject_bytes;
     uint64_t interfaces; /* distinct interface-ids with a record here */
+    /* coverage (issue 9): seconds of interface-time in this window (clipped
+     * to the period) with any record, and in all (interfaces x seconds);
+     * coverage_pct is fr_pct_format(covered_iface_seconds, iface_seconds) */
+    uint64_t covered_iface_seconds, iface_seconds;
+    uint64_t skipdata_interfaces; /* distinct interfaces with a SKIPDATA record starting here */
 } fr_window_row;
 
 /* One network interface (ENI). */
@@ -26,17 +31,49 @@ typedef struct fr_iface_row {
     int64_t first_start, last_end;
     uint64_t records, ok_records, nodata_records, skipdata_records;
     uint64_t accept_records, reject_records, packets, bytes;
+    /* coverage over the period (issue 9, SEMANTICS.md "Coverage"): disjoint
+     * seconds with a SKIPDATA record, else an OK record (covered), else a
+     * NODATA record; silent_seconds: stretches without any record longer
+     * than --silent-gap. coverage_pct = fr_pct_format(any_seconds,
+     * period_seconds) with any = covered + nodata + skipdata. */
+    uint64_t covered_seconds, nodata_seconds, skipdata_seconds, silent_seconds;
+    uint64_t any_seconds, period_seconds;
+    int silent_edges; /* FR_EDGE_* bits of its silent stretches */
 } fr_iface_row;
 
-typedef enum fr_gap_kind { FR_GAP_NODATA = 0, FR_GAP_SKIPDATA = 1 } fr_gap_kind;
+typedef enum fr_gap_kind { FR_GAP_NODATA = 0, FR_GAP_SKIPDATA = 1, FR_GAP_SILENT = 2 } fr_gap_kind;
 
-/* One merged NODATA or SKIPDATA interval of one interface. */
+/* Where a SILENT stretch touches the period's edge: at its start (the
+ * interface may be new) or at its end (it may have been deleted). */
+enum { FR_EDGE_NONE = 0, FR_EDGE_START = 1, FR_EDGE_END = 2 };
+
+/* One merged NODATA or SKIPDATA interval, or a SILENT stretch, of one
+ * interface. */
 typedef struct fr_gap_row {
     const char *interface_id; /* points into fr_report.ifaces */
     fr_gap_kind kind;
     int64_t start, end;
-    uint64_t records;
+    uint64_t records; /* 0 for SILENT */
+    int edge; /* FR_EDGE_* (SILENT only) */
 } fr_gap_row;
+
+/* Severities of findings, ordered. */
+typedef enum fr_severity { FR_SEV_LOW = 1, FR_SEV_MEDIUM = 2, FR_SEV_HIGH = 3 } fr_severity;
+
+/* One finding: one row per (rule, subject); fields that do not apply to the
+ * rule are absent (family 0, has_port 0, "" strings, times 0). */
+typedef struct fr_finding_row {
+    const char *rule; /* static: "public-admin-port-accepted", ... */
+    fr_severity severity;
+    char *interface_id; /* owned; "" when none */
+    fr_addr src, dst;
+    int has_port;
+    uint8_t protocol;
+    uint16_t dstport;
+    int64_t first_seen, last_seen;
+    uint64_t records, packets, bytes;
+    char *detail; /* owned */
+} fr_finding_row;
 
 typedef struct fr_talker_row {
     fr_addr src, dst;
@@ -117,7 +154,39 @@ typedef struct fr_totals {
     uint64_t excluded, untimed, malformed, tgw_records, header_lines, blank_lines;
     uint64_t interfaces;
     uint64_t nodata_gaps, nodata_gap_seconds, skipdata_gaps, skipdata_gap_seconds;
+    /* coverage (issue 9): sums over interfaces; iface_seconds is
+     * interfaces x period seconds */
+    uint64_t covered_seconds, nodata_seconds, skipdata_seconds, silent_seconds;
+    uint64_t any_seconds, iface_seconds;
+    uint64_t silent_gaps, silent_interfaces, skipdata_interfaces;
+    uint64_t longest_silent; /* seconds */
+    /* 1 when a packets/bytes sum reached UINT64_MAX and stopped there */
+    int saturated;
 } fr_totals;
+
+/* What `aws ec2 describe-network-interfaces` says about an interface
+ * (--eni-info); every string is owned and "" when absent. Lists are
+ * space-separated. */
+typedef struct fr_eni_row {
+    char *interface_id, *description, *instance_id, *vpc_id, *subnet_id;
+    char *security_groups; /* "sg-1 sg-2" */
+    char *private_addresses; /* "10.0.0.5 10.0.0.6 2001:db8::5" */
+} fr_eni_row;
+
+/* One change since the baseline run (changes.csv); strings owned, "" when
+ * absent. */
+typedef struct fr_change_row {
+    char *change; /* "interface-new", "finding-resolved", "rank-move", ... */
+    char *table; /* the table the key comes from */
+    char *key, *before, *after;
+} fr_change_row;
+
+/* One output file written, for provenance (manifest.json, footers). */
+typedef struct fr_output_row {
+    char *name; /* "windows.csv" */
+    uint64_t size;
+    uint8_t sha256[32];
+} fr_output_row;
 
 typedef struct fr_report {
     /* provenance */
@@ -153,6 +222,24 @@ typedef struct fr_report {
 
     size_t n_fetch;
     fr_fetch_row *fetch; /* remote sources in the order named; NULL for local runs */
+
+    /* the audit layer (issue 9) */
+    int64_t silent_gap; /* --silent-gap, seconds */
+    size_t n_silent;
+    fr_gap_row *silent; /* SILENT stretches, by interface_id, start (see
+                           fr_report_fold_silent) */
+    size_t n_findings;
+    fr_finding_row *findings; /* by severity (high first), rule, subject */
+    int findings_approximate; /* a distinct count was estimated (sketch) */
+    int eni_info_given; /* --eni-info was used: show the columns */
+    /* --baseline (fr_baseline): changes since a previous run */
+    int baseline_given; /* compared: write changes.csv */
+    size_t n_changes;
+    fr_change_row *changes; /* by kind, then key */
+    size_t n_eni_info;
+    fr_eni_row *eni_info; /* by interface_id (fr_eni_info_find) */
+    size_t n_outputs;
+    fr_output_row *outputs; /* files written so far, hashed (fr_manifest) */
 } fr_report;
 
 /* Returns a zeroed report, or NULL when out of memory. */
@@ -168,6 +255,24 @@ int fr_report_sum_inputs(fr_report *r);
 
 /* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes); returns buf. */
 char *fr_time_iso(int64_t t, char *buf);
+
+/* Formats 100 * num / den rounded down to one decimal ("97.2") into buf (at
+ * least 32 bytes), or "" when den is 0. Returns buf. */
+char *fr_pct_format(uint64_t num, uint64_t den, char *buf);
+
+/* Returns "NODATA", "SKIPDATA" or "SILENT". */
+const char *fr_gap_kind_name(fr_gap_kind k);
+
+/* Returns "start", "end" or "" for a gap's edge. */
+const char *fr_gap_edge_name(int edge);
+
+/* Returns "low", "medium" or "high". */
+const char *fr_severity_name(fr_severity s);
+
+/* Moves r->silent into r->gaps, keeping gaps sorted by interface_id, start,
+ * kind (for writers that print SILENT rows in gaps). Returns 1, or 0 when
+ * out of memory (r unchanged). */
+int fr_report_fold_silent(fr_report *r);
 
 /* Formats the 32-byte digest as 64 lowercase hex digits into buf (65 bytes). */
 char *fr_hex_sha256(const uint8_t d[32], char *buf);

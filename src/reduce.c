@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fr_coverage.h"
+#include "fr_findings.h"
 #include "fr_hash.h"
 #include "fr_topn.h"
 
@@ -17,10 +19,14 @@ typedef struct win_val {
     uint64_t packets, bytes, accept_bytes, reject_bytes;
 } win_val;
 
-typedef struct interval {
-    int64_t start, end;
-    uint64_t records;
-} interval;
+typedef fr_interval interval;
+
+/* Adds v to *x, stopping at UINT64_MAX instead of wrapping. */
+static inline void sat_add(uint64_t *x, uint64_t v)
+{
+    if (__builtin_add_overflow(*x, v, x))
+        *x = UINT64_MAX;
+}
 
 typedef struct ivlist {
     size_t n, cap, merged; /* merged: length after the last compaction */
@@ -32,8 +38,9 @@ typedef struct iface_val {
     int64_t first_start, last_end;
     char *account; /* smallest account-id seen, or NULL */
     size_t account_len;
-    int64_t last_widx;
+    int64_t last_widx, last_skip_widx;
     ivlist gaps[2];
+    ivlist okiv; /* intervals of OK records (coverage) */
 } iface_val;
 
 struct fr_agg {
@@ -46,6 +53,8 @@ struct fr_agg {
     iface_val *ifaces; /* parallel to iface_names */
     size_t ifaces_cap;
     fr_ktab pairs; /* (iface << 32 | window) -> nothing */
+    fr_ktab skippairs; /* the same for SKIPDATA records */
+    fr_fcount *fc; /* the findings' counters, NULL without --audit options */
     /* one-entry caches: the last interface (exports often run by ENI) and
      * the last window */
     const char *last_iface;
@@ -84,7 +93,9 @@ fr_agg *fr_agg_new(const fr_reduce_opts *opts)
     if (fr_ktab_init(&a->windows, sizeof(int64_t), sizeof(win_val)) ||
         fr_strtab_init(&a->iface_names) ||
         fr_ktab_init(&a->iface_keys, IFACE_KEY, sizeof(uint64_t)) ||
-        fr_ktab_init(&a->pairs, sizeof(uint64_t), 0)) {
+        fr_ktab_init(&a->pairs, sizeof(uint64_t), 0) ||
+        fr_ktab_init(&a->skippairs, sizeof(uint64_t), 0) ||
+        (opts->audit && !(a->fc = fr_fcount_new(opts->audit)))) {
         fr_agg_free(a);
         return NULL;
     }
@@ -99,24 +110,16 @@ void fr_agg_free(fr_agg *a)
         free(a->ifaces[i].account);
         free(a->ifaces[i].gaps[0].v);
         free(a->ifaces[i].gaps[1].v);
+        free(a->ifaces[i].okiv.v);
     }
     free(a->ifaces);
     fr_strtab_clear(&a->iface_names);
     fr_ktab_clear(&a->iface_keys);
     fr_ktab_clear(&a->windows);
     fr_ktab_clear(&a->pairs);
+    fr_ktab_clear(&a->skippairs);
+    fr_fcount_free(a->fc);
     free(a);
-}
-
-/* Orders intervals by start, then end. */
-static int interval_cmp(const void *pa, const void *pb)
-{
-    const interval *x = pa, *y = pb;
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    if (x->end != y->end)
-        return x->end < y->end ? -1 : 1;
-    return 0;
 }
 
 /* Sorts l and merges intervals that overlap or touch. */
@@ -126,19 +129,7 @@ static void ivlist_compact(ivlist *l)
         l->merged = l->n;
         return;
     }
-    qsort(l->v, l->n, sizeof *l->v, interval_cmp);
-    size_t out = 0;
-    for (size_t i = 1; i < l->n; i++) {
-        interval *cur = &l->v[out];
-        if (l->v[i].start <= cur->end) {
-            if (l->v[i].end > cur->end)
-                cur->end = l->v[i].end;
-            cur->records += l->v[i].records;
-        } else {
-            l->v[++out] = l->v[i];
-        }
-    }
-    l->n = out + 1;
+    l->n = fr_interval_merge(l->v, l->n);
     l->merged = l->n;
 }
 
@@ -199,6 +190,7 @@ static iface_val *iface_get(fr_agg *a, const char *name, size_t len, long *idx_o
         }
         memset(&a->ifaces[idx], 0, sizeof a->ifaces[idx]);
         a->ifaces[idx].last_widx = -1;
+        a->ifaces[idx].last_skip_widx = -1;
     }
     *idx_out = idx;
     return &a->ifaces[idx];
@@ -244,6 +236,35 @@ static win_val *window_get(fr_agg *a, int64_t widx)
     return w;
 }
 
+/* --prorate: window k of [start, end) gets floor(V * C_k / D) - floor(V *
+ * C_(k-1) / D) of each value V, C_k being the seconds of the span up to the
+ * end of window k and D = end - start, so the parts add up to V exactly.
+ * Returns 0 or -1 (memory). */
+static int prorate(fr_agg *a, int64_t start, int64_t end, uint64_t pk, uint64_t by, int action)
+{
+    int64_t W = a->o.window, D = end - start;
+    int64_t k0 = window_of(start, W), k1 = window_of(end - 1, W);
+    uint64_t prev_pk = 0, prev_by = 0;
+    for (int64_t k = k0; k <= k1; k++) {
+        int64_t upto = (k + 1) * W < end ? (k + 1) * W : end;
+        uint64_t c = (uint64_t)(upto - start);
+        uint64_t cum_pk = (uint64_t)((unsigned __int128)pk * c / (uint64_t)D);
+        uint64_t cum_by = (uint64_t)((unsigned __int128)by * c / (uint64_t)D);
+        win_val *w = window_get(a, k);
+        if (!w)
+            return -1;
+        sat_add(&w->packets, cum_pk - prev_pk);
+        sat_add(&w->bytes, cum_by - prev_by);
+        if (action == FR_ACTION_ACCEPT)
+            sat_add(&w->accept_bytes, cum_by - prev_by);
+        else if (action == FR_ACTION_REJECT)
+            sat_add(&w->reject_bytes, cum_by - prev_by);
+        prev_pk = cum_pk;
+        prev_by = cum_by;
+    }
+    return 0;
+}
+
 fr_err fr_agg_add(fr_agg *a, fr_topn *top, const fr_record *rec, int tgw, fr_file_stats *fs)
 {
     if (tgw) {
@@ -285,16 +306,21 @@ fr_err fr_agg_add(fr_agg *a, fr_topn *top, const fr_record *rec, int tgw, fr_fil
     w->ok += ok;
     w->nodata += status == FR_STATUS_NODATA;
     w->skipdata += status == FR_STATUS_SKIPDATA;
-    w->packets += pk;
-    w->bytes += by;
+    /* --prorate: a record spanning windows has its numbers split below */
+    int split = a->o.prorate && ok && end > start && window_of(end - 1, a->o.window) != widx;
+    uint64_t wpk = split ? 0 : pk, wby = split ? 0 : by;
+    sat_add(&w->packets, wpk);
+    sat_add(&w->bytes, wby);
     if (action == FR_ACTION_ACCEPT) {
         w->accept++;
-        w->accept_bytes += by;
+        sat_add(&w->accept_bytes, wby);
     } else if (action == FR_ACTION_REJECT) {
         w->reject++;
-        w->reject_bytes += by;
+        sat_add(&w->reject_bytes, wby);
     }
 
+    if (split && prorate(a, start, end, pk, by, action))
+        return FR_ERR_NOMEM;
     if (rec->has & FR_HAS_IFACE) {
         long idx;
         iface_val *iv;
@@ -320,8 +346,8 @@ fr_err fr_agg_add(fr_agg *a, fr_topn *top, const fr_record *rec, int tgw, fr_fil
         iv->skipdata += status == FR_STATUS_SKIPDATA;
         iv->accept += action == FR_ACTION_ACCEPT;
         iv->reject += action == FR_ACTION_REJECT;
-        iv->packets += pk;
-        iv->bytes += by;
+        sat_add(&iv->packets, pk);
+        sat_add(&iv->bytes, by);
         if ((rec->has & FR_HAS_ACCOUNT) && account_min(iv, rec->account, rec->account_len))
             return FR_ERR_NOMEM;
         if (iv->last_widx != widx) {
@@ -334,16 +360,39 @@ fr_err fr_agg_add(fr_agg *a, fr_topn *top, const fr_record *rec, int tgw, fr_fil
         if (status == FR_STATUS_NODATA || status == FR_STATUS_SKIPDATA) {
             if (ivlist_add(&iv->gaps[status == FR_STATUS_SKIPDATA], start, end, 1))
                 return FR_ERR_NOMEM;
+        } else {
+            /* records of one interface mostly come in time order and
+             * overlap: extend the last interval when possible */
+            ivlist *l = &iv->okiv;
+            interval *last = l->n ? &l->v[l->n - 1] : NULL;
+            if (last && start >= last->start && start <= last->end) {
+                if (end > last->end)
+                    last->end = end;
+                last->records++;
+            } else if (ivlist_add(l, start, end, 1)) {
+                return FR_ERR_NOMEM;
+            }
         }
+        if (status == FR_STATUS_SKIPDATA && iv->last_skip_widx != widx) {
+            uint64_t key = ((uint64_t)idx << 32) | (uint32_t)widx;
+            int created;
+            if (!fr_ktab_upsert(&a->skippairs, &key, fr_ktab_hash(&a->skippairs, &key), &created))
+                return FR_ERR_NOMEM;
+            iv->last_skip_widx = widx;
+        }
+        if (a->fc && fr_fcount_add(a->fc, rec, status, a->iface_names.strs[idx], rec->iface_len))
+            return FR_ERR_NOMEM;
+    } else if (a->fc && fr_fcount_add(a->fc, rec, status, "", 0)) {
+        return FR_ERR_NOMEM;
     }
     return ok ? fr_topn_add(top, rec, action, pk, by) : FR_OK;
 }
 
-/* Adds n counters of src into dst. */
+/* Adds n counters of src into dst (saturating). */
 static inline void add_u64s(uint64_t *dst, const uint64_t *src, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        dst[i] += src[i];
+        sat_add(&dst[i], src[i]);
 }
 
 /* Merges every entry of a counter table (values are uint64 arrays). */
@@ -396,17 +445,21 @@ fr_err fr_agg_merge(fr_agg *dst, fr_agg *src)
         d->skipdata += s->skipdata;
         d->accept += s->accept;
         d->reject += s->reject;
-        d->packets += s->packets;
-        d->bytes += s->bytes;
+        sat_add(&d->packets, s->packets);
+        sat_add(&d->bytes, s->bytes);
         d->last_widx = -1;
+        d->last_skip_widx = -1;
         if (s->account && account_min(d, s->account, s->account_len))
             goto done;
-        for (int g = 0; g < 2; g++)
-            for (size_t k = 0; k < s->gaps[g].n; k++) {
-                const interval *iv = &s->gaps[g].v[k];
-                if (ivlist_add(&d->gaps[g], iv->start, iv->end, iv->records))
+        for (int g = 0; g < 3; g++) {
+            const ivlist *sl = g < 2 ? &s->gaps[g] : &s->okiv;
+            ivlist *dl = g < 2 ? &d->gaps[g] : &d->okiv;
+            for (size_t k = 0; k < sl->n; k++) {
+                const interval *iv = &sl->v[k];
+                if (ivlist_add(dl, iv->start, iv->end, iv->records))
                     goto done;
             }
+        }
     }
     for (size_t i = 0; i < src->pairs.count; i++) {
         uint64_t key;
@@ -416,6 +469,16 @@ fr_err fr_agg_merge(fr_agg *dst, fr_agg *src)
         if (!fr_ktab_upsert(&dst->pairs, &key, fr_ktab_hash(&dst->pairs, &key), &created))
             goto done;
     }
+    for (size_t i = 0; i < src->skippairs.count; i++) {
+        uint64_t key;
+        memcpy(&key, fr_ktab_key(&src->skippairs, i), 8);
+        key = ((uint64_t)map[key >> 32] << 32) | (key & 0xffffffffu);
+        int created;
+        if (!fr_ktab_upsert(&dst->skippairs, &key, fr_ktab_hash(&dst->skippairs, &key), &created))
+            goto done;
+    }
+    if (dst->fc && src->fc && fr_fcount_merge(dst->fc, src->fc))
+        goto done;
     err = FR_OK;
 done:
     free(map);
@@ -485,6 +548,26 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
         return FR_ERR_RANGE;
     }
     fr_totals *t = &r->totals;
+    if (a->o.prorate && nw > 0) {
+        /* parts after the period's last window belong to it */
+        int created;
+        if (!fr_ktab_upsert(&a->windows, &w1, fr_ktab_hash(&a->windows, &w1), &created))
+            return FR_ERR_NOMEM;
+        a->cache_win = NULL;
+        for (size_t i = 0; i < a->windows.count; i++) {
+            int64_t widx;
+            memcpy(&widx, fr_ktab_key(&a->windows, i), 8);
+            if (widx <= w1)
+                continue;
+            win_val *v = fr_ktab_val(&a->windows, i);
+            win_val *last = fr_ktab_find(&a->windows, &w1, fr_ktab_hash(&a->windows, &w1));
+            sat_add(&last->packets, v->packets);
+            sat_add(&last->bytes, v->bytes);
+            sat_add(&last->accept_bytes, v->accept_bytes);
+            sat_add(&last->reject_bytes, v->reject_bytes);
+            v->packets = v->bytes = v->accept_bytes = v->reject_bytes = 0;
+        }
+    }
     if (nw > 0) {
         r->windows = calloc((size_t)nw, sizeof *r->windows);
         if (!r->windows)
@@ -514,10 +597,10 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
             t->reject_records += v->reject;
             t->nodata_records += v->nodata;
             t->skipdata_records += v->skipdata;
-            t->packets += v->packets;
-            t->bytes += v->bytes;
-            t->accept_bytes += v->accept_bytes;
-            t->reject_bytes += v->reject_bytes;
+            sat_add(&t->packets, v->packets);
+            sat_add(&t->bytes, v->bytes);
+            sat_add(&t->accept_bytes, v->accept_bytes);
+            sat_add(&t->reject_bytes, v->reject_bytes);
         }
         for (size_t i = 0; i < a->pairs.count; i++) {
             uint64_t key;
@@ -525,6 +608,13 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
             int64_t widx = (int64_t)(key & 0xffffffffu);
             if (widx >= w0 && widx <= w1)
                 r->windows[widx - w0].interfaces++;
+        }
+        for (size_t i = 0; i < a->skippairs.count; i++) {
+            uint64_t key;
+            memcpy(&key, fr_ktab_key(&a->skippairs, i), 8);
+            int64_t widx = (int64_t)(key & 0xffffffffu);
+            if (widx >= w0 && widx <= w1)
+                r->windows[widx - w0].skipdata_interfaces++;
         }
     }
 
@@ -541,12 +631,15 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
             ivlist_compact(&a->ifaces[i].gaps[g]);
             ngaps += a->ifaces[i].gaps[g].n;
         }
+        ivlist_compact(&a->ifaces[i].okiv);
     }
     if (ni > 1)
         qsort(order, ni, sizeof *order, cmp_named);
     r->ifaces = calloc(ni ? ni : 1, sizeof *r->ifaces);
     r->gaps = calloc(ngaps ? ngaps : 1, sizeof *r->gaps);
-    if (!r->ifaces || !r->gaps) {
+    fr_coverage *cov = fr_coverage_new(r, a->o.audit ? a->o.audit->silent_gap : FR_SILENT_GAP);
+    if (!r->ifaces || !r->gaps || !cov) {
+        fr_coverage_free(cov);
         free(order);
         return FR_ERR_NOMEM;
     }
@@ -558,6 +651,7 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
         if (!row->interface_id || !row->account_id) {
             free(row->interface_id);
             free(row->account_id);
+            fr_coverage_free(cov);
             free(order);
             return FR_ERR_NOMEM;
         }
@@ -572,6 +666,12 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
         row->reject_records = v->reject;
         row->packets = v->packets;
         row->bytes = v->bytes;
+        if (fr_coverage_iface(cov, r, r->n_ifaces - 1, v->okiv.v, v->okiv.n, v->gaps[0].v,
+                              v->gaps[0].n, v->gaps[1].v, v->gaps[1].n) != FR_OK) {
+            fr_coverage_free(cov);
+            free(order);
+            return FR_ERR_NOMEM;
+        }
         for (int g = 0; g < 2; g++)
             for (size_t k = 0; k < v->gaps[g].n; k++) {
                 fr_gap_row *gr = &r->gaps[r->n_gaps++];
@@ -593,6 +693,12 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
     t->interfaces = r->n_ifaces;
     if (r->n_gaps > 1)
         qsort(r->gaps, r->n_gaps, sizeof *r->gaps, cmp_gap);
-
+    fr_err e = fr_coverage_finish(cov, r);
+    fr_coverage_free(cov);
+    if (e != FR_OK)
+        return e;
+    t->saturated = t->packets == UINT64_MAX || t->bytes == UINT64_MAX;
+    if (a->fc)
+        return fr_fcount_report(a->fc, r, errbuf, errlen);
     return FR_OK;
 }

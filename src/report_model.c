@@ -49,6 +49,34 @@ void fr_report_free(fr_report *r)
         free(r->fetch[i].error);
     }
     free(r->fetch);
+    free(r->silent);
+    for (size_t i = 0; i < r->n_findings; i++) {
+        free(r->findings[i].interface_id);
+        free(r->findings[i].detail);
+    }
+    free(r->findings);
+    for (size_t i = 0; i < r->n_eni_info; i++) {
+        fr_eni_row *e = &r->eni_info[i];
+        free(e->interface_id);
+        free(e->description);
+        free(e->instance_id);
+        free(e->vpc_id);
+        free(e->subnet_id);
+        free(e->security_groups);
+        free(e->private_addresses);
+    }
+    free(r->eni_info);
+    for (size_t i = 0; i < r->n_changes; i++) {
+        free(r->changes[i].change);
+        free(r->changes[i].table);
+        free(r->changes[i].key);
+        free(r->changes[i].before);
+        free(r->changes[i].after);
+    }
+    free(r->changes);
+    for (size_t i = 0; i < r->n_outputs; i++)
+        free(r->outputs[i].name);
+    free(r->outputs);
     free(r);
 }
 
@@ -109,4 +137,66 @@ int fr_report_sum_inputs(fr_report *r)
     ok = ok && EVP_DigestFinal_ex(ctx, r->inputs_sha256, &len) == 1;
     EVP_MD_CTX_free(ctx);
     return ok;
+}
+
+char *fr_pct_format(uint64_t num, uint64_t den, char *buf)
+{
+    if (den == 0) {
+        buf[0] = '\0';
+        return buf;
+    }
+    unsigned __int128 t = (unsigned __int128)num * 1000u / den;
+    uint64_t tenths = t > UINT64_MAX ? UINT64_MAX : (uint64_t)t;
+    snprintf(buf, 32, "%llu.%llu", (unsigned long long)(tenths / 10),
+             (unsigned long long)(tenths % 10));
+    return buf;
+}
+
+const char *fr_gap_kind_name(fr_gap_kind k)
+{
+    switch (k) {
+    case FR_GAP_NODATA: return "NODATA";
+    case FR_GAP_SKIPDATA: return "SKIPDATA";
+    case FR_GAP_SILENT: return "SILENT";
+    }
+    return "UNKNOWN";
+}
+
+const char *fr_gap_edge_name(int edge)
+{
+    return edge == FR_EDGE_START ? "start" : edge == FR_EDGE_END ? "end" : "";
+}
+
+const char *fr_severity_name(fr_severity s)
+{
+    return s == FR_SEV_HIGH ? "high" : s == FR_SEV_MEDIUM ? "medium" : "low";
+}
+
+/* Orders gap rows by interface_id, start, kind. */
+static int gap_order(const void *pa, const void *pb)
+{
+    const fr_gap_row *a = pa, *b = pb;
+    int c = strcmp(a->interface_id, b->interface_id);
+    if (c)
+        return c;
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return (int)a->kind - (int)b->kind;
+}
+
+int fr_report_fold_silent(fr_report *r)
+{
+    if (r->n_silent == 0)
+        return 1;
+    fr_gap_row *g = realloc(r->gaps, (r->n_gaps + r->n_silent) * sizeof *g);
+    if (!g)
+        return 0;
+    memcpy(g + r->n_gaps, r->silent, r->n_silent * sizeof *g);
+    r->gaps = g;
+    r->n_gaps += r->n_silent;
+    qsort(r->gaps, r->n_gaps, sizeof *r->gaps, gap_order);
+    free(r->silent);
+    r->silent = NULL;
+    r->n_silent = 0;
+    return 1;
 }

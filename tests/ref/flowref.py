@@ -142,7 +142,10 @@ ENUMS = {
 for _n in ENUMS:
     KIND[_n] = "enum"
 
-MAX_LINE = 1024 * 1024           # a longer line is malformed
+MAX_LINE = 1024 * 1024           # a line this long or longer is malformed
+MAX_ID = 128                     # a longer interface-id or account-id is malformed
+FUTURE_SLACK = 86400             # a time later than now + this is malformed
+MAX_HEADER_FIELDS = 128          # a header with more names is refused
 MAX_WINDOWS = 1000000
 INT63_MAX = 2 ** 63 - 1
 MS_THRESHOLD = 100000000000      # time values >= this are milliseconds
@@ -322,6 +325,14 @@ def parse_duration(text):
     return int(m.group(1)) * DURATION_UNITS[m.group(2)]
 
 
+def parse_size(text):
+    """'1G' -> 2**30 bytes; K, M, G, T are powers of 1024 (as --max-memory)."""
+    m = re.match(r"^([0-9]+)([KMGT]?)$", text)
+    if not m:
+        raise UsageError("bad size %r" % text)
+    return int(m.group(1)) * 1024 ** " KMGT".index(m.group(2) or " ")
+
+
 def parse_window(text):
     """--window: N[smhdw], a bare number is seconds; must be > 0."""
     if DIGITS.match(text):
@@ -363,10 +374,27 @@ def resolve_period(since_arg, until_arg, now):
 # Reading inputs
 
 def collect_inputs(args):
-    """Expand directories (recursively, skipping dot-names); sort by bytes."""
+    """Expand directories (recursively, skipping dot-names); sort by bytes.
+
+    Each directory is walked once (by device and inode: symlink loops end);
+    inside directories only regular files are inputs; a file reached by
+    several names is read once, under its first name in byte order.
+    """
     out = []
+    walked = set()
+
+    def ident(p):
+        try:
+            st = os.stat(p)
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino)
 
     def walk(d):
+        key = ident(d)
+        if key in walked:
+            return
+        walked.add(key)
         try:
             names = os.listdir(d)
         except OSError as e:
@@ -378,8 +406,8 @@ def collect_inputs(args):
             p = os.path.join(d, name)
             if os.path.isdir(p):
                 walk(p)
-            else:
-                out.append((p, None))
+            elif os.path.isfile(p) or not os.path.exists(p):
+                out.append((p, None))  # a dangling link stays: it is an error
 
     for a in args:
         if a != "-" and os.path.isdir(a):
@@ -387,7 +415,18 @@ def collect_inputs(args):
         else:
             out.append((a, None))
     out.sort(key=lambda e: os.fsencode(e[0]))
-    return out
+    kept, seen_files, seen_paths = [], set(), set()
+    for path, err in out:
+        if path in seen_paths:
+            continue
+        seen_paths.add(path)
+        key = ident(path) if path != "-" and err is None else None
+        if key is not None and key in seen_files:
+            continue
+        if key is not None:
+            seen_files.add(key)
+        kept.append((path, err))
+    return kept
 
 
 def gunzip(data):
@@ -460,6 +499,7 @@ class Reader:
     def __init__(self, default_map):
         self.default_map = default_map
         self.records = []          # valid timed VPC records (all of them)
+        self.latest = MAX_TIME     # main sets now + FUTURE_SLACK
         self.unknown_fields = set()
         self.files = []
 
@@ -477,7 +517,7 @@ class Reader:
         """
         if line.endswith("\r"):
             line = line[:-1]
-        if len(line) > MAX_LINE:
+        if len(line) >= MAX_LINE:
             self.malformed(fs, pos, "line too long")
             return
         if is_blank(line):
@@ -487,7 +527,7 @@ class Reader:
             msg = json_message_line(line)
             if msg is not None:
                 # a {"message": ...} line is a record, never a header
-                if len(msg) > MAX_LINE:
+                if len(msg) >= MAX_LINE:
                     self.malformed(fs, pos, "line too long")
                 elif is_blank(msg):
                     fs.blank += 1
@@ -502,8 +542,20 @@ class Reader:
                 return
         tokens = split_tokens(line)
         if tokens and strip_placeholder(tokens[0]) in KNOWN_FIELDS:
+            names = [strip_placeholder(t) for t in tokens]
+            # a header that cannot be applied is refused (malformed); the
+            # map in force stays
+            if len(names) > MAX_HEADER_FIELDS:
+                self.malformed(fs, pos, "header with more than %d names"
+                               % MAX_HEADER_FIELDS)
+                return
+            canon = [n.replace("_", "-") if n.replace("_", "-") in KNOWN_FIELDS
+                     else n for n in names]
+            if len(set(canon)) != len(canon):
+                self.malformed(fs, pos, "header with a name twice")
+                return
             fs.header_lines += 1
-            self.fmap = [strip_placeholder(t) for t in tokens]
+            self.fmap = names
             for n in self.fmap:
                 if n not in KNOWN_FIELDS:
                     self.unknown_fields.add(n)
@@ -538,6 +590,9 @@ class Reader:
                 if kind == "time" and v > MAX_TIME:
                     self.malformed(fs, pos, "bad %s: %s" % (name, tok))
                     return
+                if kind == "time" and v > self.latest:
+                    self.malformed(fs, pos, "%s in the future: %s" % (name, tok))
+                    return
             elif kind == "addr":
                 v = parse_addr(tok)
                 if v is None:
@@ -547,7 +602,10 @@ class Reader:
                 if tok not in ENUMS[name]:
                     self.malformed(fs, pos, "bad %s: %s" % (name, tok))
                     return
-            # a repeated name in the map: the last column wins
+            if name in ("interface-id", "account-id") and len(tok) > MAX_ID:
+                self.malformed(fs, pos, "%s longer than %d bytes" % (name, MAX_ID))
+                return
+            # a repeated name (only possible with --fields): the last wins
             values[name] = v
         start = values.get("start")
         end = values.get("end")
@@ -608,6 +666,8 @@ class Reader:
             # members followed by garbage, the text ended cleanly: keep all)
             cut = data.rfind(b"\n")
             data = data[:cut + 1] if cut >= 0 else b""
+        if data[:3] == b"\xef\xbb\xbf":
+            data = data[3:]                # a UTF-8 byte order mark
         events = json_events(data)
         if events is not None:
             for i, ev in enumerate(events, 1):
@@ -619,7 +679,8 @@ class Reader:
                     self.malformed(fs, pos, "event without a message")
             return
         text = data.decode("latin-1")
-        lines = text.split("\n")
+        # CRLF, LF and a lone CR each end a line
+        lines = re.split("\r\n|\r|\n", text)
         if lines and lines[-1] == "":
             lines.pop()
         for i, line in enumerate(lines, 1):
@@ -690,7 +751,24 @@ def count(c, r):
         c["skipdata_records"] += 1
 
 
-def compute(records, since, until, window, top):
+def prorate_parts(value, start, end, window):
+    """--prorate: (window start, part) of value over [start, end): window k
+    gets floor(V*C_k/D) - floor(V*C_(k-1)/D), C_k the span's seconds up to
+    the end of window k, D = end - start.  The parts add up to value."""
+    d = end - start
+    out = []
+    prev = 0
+    ws = (start // window) * window
+    while ws < end:
+        upto = min(ws + window, end)
+        cum = value * (upto - start) // d
+        out.append((ws, cum - prev))
+        prev = cum
+        ws += window
+    return out
+
+
+def compute(records, since, until, window, top, audit=None, prorate=False):
     """Returns (tables, info).  tables maps file name -> (header, rows)."""
     # period membership
     inp = []
@@ -732,7 +810,27 @@ def compute(records, since, until, window, top):
         wifaces[ws] = set()
     for r in inp:
         ws = (r.start // window) * window
-        count(wins[ws], r)
+        end = r.end if r.end is not None else r.start
+        split = prorate and r.status == "OK" and end > r.start and \
+            (end - 1) // window * window != ws
+        if not split:
+            count(wins[ws], r)
+        else:
+            # the record counts in its start window; its numbers are split
+            pk, by = r.packets, r.bytes
+            r.packets = r.bytes = 0
+            count(wins[ws], r)
+            r.packets, r.bytes = pk, by
+            lastw = first + (nwin - 1) * window
+            for (w, part) in prorate_parts(pk or 0, r.start, end, window):
+                wins[min(w, lastw)]["packets"] += part
+            for (w, part) in prorate_parts(by or 0, r.start, end, window):
+                c = wins[min(w, lastw)]
+                c["bytes"] += part
+                if r.action == "ACCEPT":
+                    c["accept_bytes"] += part
+                elif r.action == "REJECT":
+                    c["reject_bytes"] += part
         if r.iface is not None:
             wifaces[ws].add(r.iface)
     wrows = []
@@ -794,6 +892,35 @@ def compute(records, since, until, window, top):
                              0 if g[1] == "NODATA" else 1))
     grows = [[g[0], g[1], iso(g[2]), iso(g[3]), g[3] - g[2], g[4]]
              for g in gaps]
+
+    # the audit layer: coverage, silent stretches, findings
+    if audit is not None:
+        ps = since if since is not None else first
+        pe = until if until is not None else last
+        if ps is None:
+            ps = pe = 0
+        cov_if, silent, wcov = coverage(inp, ps, pe, first, window, nwin,
+                                        audit["silent_gap"])
+        for name in cov_if:
+            cov_if[name]["skipdata_records"] = ifs[name]["c"]["skipdata_records"]
+        frows, maxsev = findings(
+            inp, ps, pe,
+            [(first + k * window, wrow[5], wrow[11], first + (k + 1) * window)
+             for k, wrow in enumerate(wrows)],
+            cov_if, gaps, audit)
+        if audit["columns"]:
+            for k, wrow in enumerate(wrows):
+                wrow.extend(wcov[k])
+            for row in irows:
+                c = cov_if[row[0]]
+                row.extend([c["covered"], c["nodata"], c["skipdata"], c["silent"],
+                            pct(c["any"], pe - ps), c["edges"]])
+            allg = [(g[0], g[2], 0 if g[1] == "NODATA" else 1, list(g) + [""])
+                    for g in gaps]
+            allg += [(n, a, 2, [n, "SILENT", a, b, 0, edge]) for n, a, b, edge in silent]
+            allg.sort(key=lambda x: (x[0].encode("latin-1"), x[1], x[2]))
+            grows[:] = [[g[0], g[1], iso(g[2]), iso(g[3]), g[3] - g[2], g[4], g[5]]
+                        for _, _, _, g in allg]
 
     # top tables
     talk = {}
@@ -860,6 +987,19 @@ def compute(records, since, until, window, top):
         "top_ports.csv": ("rank,protocol,dstport,records,accept_records,"
                           "reject_records,packets,bytes", prows),
     }
+    if audit is not None:
+        tables["findings.csv"] = (
+            "rule,severity,interface_id,srcaddr,dstaddr,protocol,dstport,"
+            "first_seen,last_seen,records,packets,bytes,detail", frows)
+        if audit["columns"]:
+            h, rows_ = tables["windows.csv"]
+            tables["windows.csv"] = (h + ",coverage_pct,skipdata_interfaces", rows_)
+            h, rows_ = tables["interfaces.csv"]
+            tables["interfaces.csv"] = (
+                h + ",covered_seconds,nodata_seconds,skipdata_seconds,"
+                "silent_seconds,coverage_pct,silent_edge", rows_)
+            h, rows_ = tables["gaps.csv"]
+            tables["gaps.csv"] = (h + ",edge", rows_)
     info = {
         "records": len(inp),
         "excluded": excluded,
@@ -867,14 +1007,222 @@ def compute(records, since, until, window, top):
         "period_start": iso(first) if nwin else None,
         "period_end": iso(last) if nwin else None,
         "interfaces": len(ifs),
+        "max_severity": maxsev if audit is not None else 0,
     }
     return tables, info
+
+
+# --------------------------------------------------------------------------
+# The audit layer (SEMANTICS.md "Coverage and silent gaps", "Findings")
+
+U64_MAX = 2 ** 64 - 1
+ADMIN_PORTS = "22,23,3389,5900,445,3306,5432,1433,6379,9200,27017,2375,2379"
+INTERNAL_NETS = [ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+    "127.0.0.0/8", "169.254.0.0/16", "::1/128", "fe80::/10", "fc00::/7")]
+
+
+def is_internal(a, vpc):
+    return any(a.version == n.version and a in n for n in INTERNAL_NETS + vpc)
+
+
+def union(ivs):
+    """Sorted union of [s, e) intervals; touching ones (and points) join."""
+    out = []
+    for s, e in sorted(ivs):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return out
+
+
+def length(ivs):
+    return sum(e - s for s, e in ivs)
+
+
+def pct(num, den):
+    if den == 0:
+        return ""
+    t = num * 1000 // den
+    return "%d.%d" % (t // 10, t % 10)
+
+
+def coverage(inp, ps, pe, first, window, nwin, gap):
+    """Per interface: the coverage numbers and silent stretches; per window:
+    covered interface-seconds and SKIPDATA interfaces."""
+    per = {}
+    for r in inp:
+        if r.iface is None:
+            continue
+        s = max(r.start, ps)
+        e = min(r.end if r.end is not None else r.start, pe)
+        if s >= pe:
+            continue
+        per.setdefault(r.iface, {"OK": [], "NODATA": [], "SKIPDATA": []})[
+            r.status].append((s, max(s, e)))
+    ifaces = {}
+    silent = []
+    wcov = [0] * nwin
+    for name in per:
+        ivs = per[name]
+        skip = length(union(ivs["SKIPDATA"]))
+        os_ = length(union(ivs["SKIPDATA"] + ivs["OK"]))
+        allu = union(ivs["SKIPDATA"] + ivs["OK"] + ivs["NODATA"])
+        total = length(allu)
+        # stretches without a record: before, between and after the union
+        bounds = [(ps, ps)] + [tuple(x) for x in allu] + [(pe, pe)]
+        sil = []
+        edges = set()
+        for i in range(len(bounds) - 1):
+            a = bounds[i][1]
+            b = bounds[i + 1][0]
+            if b - a > gap:
+                edge = "start" if i == 0 else "end" if i == len(bounds) - 2 else ""
+                sil.append((a, b, edge))
+                if edge:
+                    edges.add(edge)
+        silent.extend((name, a, b, edge) for a, b, edge in sil)
+        ifaces[name] = {
+            "covered": os_ - skip, "nodata": total - os_, "skipdata": skip,
+            "silent": sum(b - a for a, b, _ in sil), "any": total,
+            "edges": "+".join(e for e in ("start", "end") if e in edges),
+            "silent_list": sil,
+        }
+        for s, e in allu:
+            for k in range(nwin):
+                ws = first + k * window
+                lo, hi = max(s, ws), min(e, ws + window)
+                if hi > lo:
+                    wcov[k] += hi - lo
+    wskip = [set() for _ in range(nwin)]
+    for r in inp:
+        if r.iface is not None and r.status == "SKIPDATA":
+            wskip[(r.start - first) // window].add(r.iface)
+    wrows = []
+    for k in range(nwin):
+        ws = first + k * window
+        lo, hi = max(ws, ps), min(ws + window, pe)
+        den = max(0, hi - lo) * len(per)
+        wrows.append((pct(wcov[k], den), len(wskip[k])))
+    return ifaces, silent, wrows
+
+
+def findings(inp, ps, pe, wrows_reject, ifaces, gaps, opts):
+    vpc = opts["vpc"]
+    admin_ports = opts["admin_ports"]
+    subj = {"admin": {}, "egress": {}, "scan": {}, "sweep": {}}
+
+    def bump(kind, key, r, value):
+        e = subj[kind].setdefault(key, {"first": r.start, "last": None,
+                                        "records": 0, "packets": 0,
+                                        "bytes": 0, "values": set()})
+        end = r.end if r.end is not None else r.start
+        e["first"] = min(e["first"], r.start)
+        e["last"] = end if e["last"] is None else max(e["last"], end)
+        e["records"] += 1
+        e["packets"] += r.packets or 0
+        e["bytes"] += r.bytes or 0
+        if value is not None:
+            e["values"].add(value)
+
+    for r in inp:
+        if r.status != "OK" or r.src is None or r.dst is None:
+            continue
+        iface = r.iface if r.iface is not None else ""
+        if r.action == "ACCEPT":
+            si, di = is_internal(r.src, vpc), is_internal(r.dst, vpc)
+            if not si and r.dstport is not None and r.protocol in (6, 17) \
+                    and r.dstport in admin_ports:
+                bump("admin", (iface, addr_key(r.dst), r.protocol, r.dstport), r,
+                     addr_key(r.src))
+            if si and not di:
+                bump("egress", iface, r, None)
+        elif r.action == "REJECT":
+            bump("sweep", addr_key(r.src), r, addr_key(r.dst))
+            if r.dstport is not None:
+                bump("scan", (addr_key(r.src), addr_key(r.dst)), r, r.dstport)
+
+    NOADDR = (0, 0)
+    rows = []   # (sev, rule, iface, src, dst, proto, port, first, last, rec, pk, by, detail)
+
+    def stats(e):
+        return [e["first"], e["last"], e["records"], min(e["packets"], U64_MAX),
+                min(e["bytes"], U64_MAX)]
+
+    for (iface, dst, proto, port), e in subj["admin"].items():
+        rows.append([3, "public-admin-port-accepted", iface, NOADDR, dst, proto, port]
+                    + stats(e) + ["%d distinct public sources" % len(e["values"])])
+    for iface, e in subj["egress"].items():
+        b = min(e["bytes"], U64_MAX)
+        if b > opts["egress"]:
+            rows.append([2, "egress-volume", iface, NOADDR, NOADDR, 0, None] + stats(e)
+                        + ["%d bytes from internal to public addresses (threshold %d)"
+                           % (b, opts["egress"])])
+    for (src, dst), e in subj["scan"].items():
+        if len(e["values"]) >= opts["scan"]:
+            rows.append([2, "port-scan", "", src, dst, 0, None] + stats(e)
+                        + ["%d distinct destination ports rejected" % len(e["values"])])
+    for src, e in subj["sweep"].items():
+        if len(e["values"]) >= opts["sweep"]:
+            rows.append([2, "host-sweep", "", src, NOADDR, 0, None] + stats(e)
+                        + ["%d distinct destinations rejected" % len(e["values"])])
+    for name, c in ifaces.items():
+        sk = [g for g in gaps if g[0] == name and g[1] == "SKIPDATA"]
+        if c["skipdata_records"]:
+            rows.append([2, "data-lost", name, NOADDR, NOADDR, 0, None,
+                         min(g[2] for g in sk), max(g[3] for g in sk),
+                         c["skipdata_records"], 0, 0,
+                         "%d SKIPDATA records in %d intervals, %d s of the period"
+                         % (c["skipdata_records"], len(sk), c["skipdata"])])
+        sil = c["silent_list"]
+        if sil:
+            d = "silent for %d s in %d stretches, the longest %d s" % (
+                c["silent"], len(sil), max(b - a for a, b, _ in sil))
+            if "start" in c["edges"]:
+                d += "; from the period's start (new?)"
+            if "end" in c["edges"]:
+                d += "; until the period's end (deleted?)"
+            rows.append([2, "silent-interface", name, NOADDR, NOADDR, 0, None,
+                         sil[0][0], sil[-1][1], 0, 0, 0, d])
+    if wrows_reject:
+        rej = sorted(w[1] for w in wrows_reject)
+        median = rej[(len(rej) - 1) // 2]
+        for ws, n, nbytes, we in wrows_reject:
+            if n > median * opts["spike"] and n - median >= 1000:
+                rows.append([1, "reject-spike", "", NOADDR, NOADDR, 0, None, ws, we, n, 0,
+                             min(nbytes, U64_MAX),
+                             "%d rejected records in the window; the median window has %d"
+                             % (n, median)])
+
+    def order(row):
+        return (-row[0], row[1], row[2].encode("latin-1"), row[3], row[4], row[5],
+                row[6] if row[6] is not None else 0, row[7] or 0)
+    rows.sort(key=order)
+
+    def addr_text(k):
+        if k == NOADDR:
+            return ""
+        return format_addr(ipaddress.ip_address(k[1]) if k[0] == 4
+                           else ipaddress.IPv6Address(k[1]))
+    out = []
+    for row in rows:
+        sev, rule, iface, src, dst, proto, port, f, l, rec, pk, by, detail = row
+        has_port = port is not None
+        out.append([rule, {3: "high", 2: "medium", 1: "low"}[sev], iface,
+                    addr_text(src), addr_text(dst), proto if has_port else "",
+                    port if has_port else "",
+                    iso(f) if (f or l) else "", iso(l) if (f or l) else "",
+                    rec, pk, by, detail])
+    return out, max((row[0] for row in rows), default=0)
 
 
 # --------------------------------------------------------------------------
 # Output
 
 def csv_field(v):
+    if isinstance(v, int) and v > U64_MAX:
+        v = U64_MAX     # flowreport's sums stop at 2^64-1 (SEMANTICS.md)
     s = str(v)
     if any(ch in s for ch in ',"\r\n'):
         s = '"' + s.replace('"', '""') + '"'
@@ -900,17 +1248,35 @@ def usage(msg=None):
 
 def parse_args(argv):
     opts = {"o": None, "since": None, "until": None, "window": "1h",
-            "top": "20", "fields": None, "now": None}
+            "top": "20", "fields": None, "now": None,
+            "silent_gap": "20m", "admin_ports": ADMIN_PORTS,
+            "egress_threshold": "1G", "scan_ports": "100", "sweep_hosts": "50",
+            "spike_factor": "5", "fail_on": None, "vpc_cidr": [],
+            "audit_columns": False, "prorate": False}
     inputs = []
     i = 0
     names = {"-o": "o", "--since": "since", "--until": "until",
              "--window": "window", "--top": "top", "--fields": "fields",
-             "--now": "now"}
+             "--now": "now", "--silent-gap": "silent_gap",
+             "--admin-ports": "admin_ports",
+             "--egress-threshold": "egress_threshold",
+             "--scan-ports": "scan_ports", "--sweep-hosts": "sweep_hosts",
+             "--spike-factor": "spike_factor", "--fail-on": "fail_on",
+             "--vpc-cidr": "vpc_cidr"}
     while i < len(argv):
         a = argv[i]
         if a == "--":
             inputs.extend(argv[i + 1:])
             break
+        if a == "--prorate":
+            opts["prorate"] = True
+            i += 1
+            continue
+        if a == "--audit-columns":
+            # the coverage columns in windows/interfaces/gaps.csv
+            opts["audit_columns"] = True
+            i += 1
+            continue
         key = None
         val = None
         if a in names:
@@ -928,6 +1294,9 @@ def parse_args(argv):
         else:
             inputs.append(a)
             i += 1
+            continue
+        if key == "vpc_cidr":
+            opts[key].append(val)
             continue
         opts[key] = val
     if opts["o"] is None:
@@ -951,6 +1320,16 @@ def main(argv):
         else:
             now = int(time.time())
         since, until = resolve_period(opts["since"], opts["until"], now)
+        audit = {
+            "silent_gap": parse_duration(opts["silent_gap"]),
+            "admin_ports": set(int(x) for x in opts["admin_ports"].split(",")),
+            "egress": parse_size(opts["egress_threshold"]),
+            "scan": int(opts["scan_ports"]), "sweep": int(opts["sweep_hosts"]),
+            "spike": int(opts["spike_factor"]),
+            "vpc": [ipaddress.ip_network(c, strict=False) for c in opts["vpc_cidr"]],
+            "columns": opts["audit_columns"],
+        }
+        fail_on = {None: 0, "low": 1, "medium": 2, "high": 3}[opts["fail_on"]]
         if opts["fields"] is not None:
             fmap = [strip_placeholder(t) for t in split_tokens(opts["fields"])]
             if not fmap:
@@ -961,6 +1340,7 @@ def main(argv):
         usage(str(e))
 
     rd = Reader(fmap)
+    rd.latest = now + FUTURE_SLACK
     if opts["fields"] is not None:
         for n in fmap:
             if n not in KNOWN_FIELDS:
@@ -969,7 +1349,8 @@ def main(argv):
         rd.read_file(path, err)
 
     try:
-        tables, info = compute(rd.records, since, until, window, top)
+        tables, info = compute(rd.records, since, until, window, top, audit,
+                               opts["prorate"])
     except UsageError as e:
         usage(str(e))
 
@@ -1016,6 +1397,8 @@ def main(argv):
         sys.stderr.write(s + "\n")
     for path, err in sorted(totals["errors"].items()):
         sys.stderr.write("%s: %s\n" % (path, err))
+    if fail_on and info["max_severity"] >= fail_on:
+        return 4
     if totals["malformed"] or totals["errors"]:
         return 1
     return 0

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* fr_md_audit: the audit layer's Markdown (issue 9), for report_md.c to call:
+ * the first-page sentence on coverage, the Findings section (top of
+ * summary.md), the Coverage section (worst interfaces first) and the footer
+ * list of output hashes. Each writes to fp and returns 0, or -1 when a write
+ * failed. Text from the input (interface ids, details) is escaped so it can
+ * neither break a table nor inject markup. */
+#ifndef FR_MD_AUDIT_H
+#define FR_MD_AUDIT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "fr_report.h"
+
+/* "Logs cover 97.2 % of interface-time; 3 interfaces lost data (SKIPDATA);
+ * 1 went silent (the longest stretch 2 h)." and a newline. */
+int fr_md_audit_sentence(FILE *fp, const fr_report *r);
+
+/* "## Findings": counts by severity and a table of the first max_rows. */
+int fr_md_findings(FILE *fp, const fr_report *r, size_t max_rows);
+
+/* "## Coverage": totals and the max_rows worst interfaces (lowest
+ * coverage_pct, then most silent seconds, then interface_id). */
+int fr_md_coverage(FILE *fp, const fr_report *r, size_t max_rows);
+
+/* The footer's "Outputs" list: name, size and SHA-256 of r->outputs (the
+ * files written before summary.md). */
+int fr_md_provenance(FILE *fp, const fr_report *r);
+
+#endif

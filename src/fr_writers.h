@@ -11,8 +11,9 @@
 #include "fr_report.h"
 
 /* Writes windows.csv, interfaces.csv, gaps.csv, top_talkers.csv,
- * top_rejected.csv, top_ports.csv, inputs.csv, and fetch.csv when the report
- * has remote sources. Returns FR_OK or an error (errbuf says). */
+ * top_rejected.csv, top_ports.csv, inputs.csv, problems.csv (malformed lines
+ * by reason), and fetch.csv when the report has remote sources. Text from
+ * the input that a spreadsheet would run as a formula is prefixed with "'". Returns FR_OK or an error (errbuf says). */
 fr_err fr_write_csv(const fr_report *r, fr_output *o, char *errbuf, size_t errlen);
 
 /* Writes summary.md. */

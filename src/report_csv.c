@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* report_csv: the CSV tables (windows, interfaces, gaps, the three top
- * tables, inputs and, for remote sources, fetch), RFC 4180 quoting through
- * libcsv. */
+ * tables, inputs, problems and, for remote sources, fetch), RFC 4180 quoting
+ * through libcsv. Text that came from the input and would open as a formula
+ * in a spreadsheet gets a leading single quote (see doc/SEMANTICS.md). */
 #include <csv.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "fr_names.h"
 #include "fr_writers.h"
 
 typedef struct csv_out {
@@ -28,6 +31,27 @@ static void put_str(csv_out *c, const char *s)
     } else if (fputs(s, c->fp) == EOF) {
         c->failed = 1;
     }
+}
+
+/* Writes text that came from the input: one that a spreadsheet would take
+ * for a formula ("=", "+", "-", "@", TAB, CR first) gets a leading "'". */
+static void put_text(csv_out *c, const char *s)
+{
+    if (!fr_csv_risky(s)) {
+        put_str(c, s);
+        return;
+    }
+    size_t n = strlen(s);
+    char *q = malloc(n + 2);
+    if (!q) {
+        c->failed = 1;
+        errno = ENOMEM;
+        return;
+    }
+    q[0] = '\'';
+    memcpy(q + 1, s, n + 1);
+    put_str(c, q);
+    free(q);
 }
 
 static void put_u64(csv_out *c, uint64_t v)
@@ -126,7 +150,7 @@ static fr_err write_inputs(const fr_report *r, fr_output *o, char *errbuf, size_
            "untimed,tgw_records,first_start,last_start,error,etag");
     for (size_t i = 0; i < r->n_inputs && !c.failed; i++) {
         const fr_input_row *in = &r->inputs[i];
-        put_str(&c, in->path);
+        put_text(&c, in->path);
         put_str(&c, status_name(in->status));
         put_str(&c, format[!!in->compressed][!!in->line_unit_event]);
         put_u64(&c, in->size);
@@ -138,8 +162,8 @@ static fr_err write_inputs(const fr_report *r, fr_output *o, char *errbuf, size_
             put_u64(&c, v[k]);
         put_time_or_empty(&c, in->first_start);
         put_time_or_empty(&c, in->last_start);
-        put_str(&c, in->error ? in->error : "");
-        put_str(&c, in->etag ? in->etag : "");
+        put_text(&c, in->error ? in->error : "");
+        put_text(&c, in->etag ? in->etag : "");
         end_row(&c);
     }
     return close_csv(&c, "inputs.csv", errbuf, errlen);
@@ -158,16 +182,59 @@ static fr_err write_fetch(const fr_report *r, fr_output *o, char *errbuf, size_t
            "bytes,error");
     for (size_t i = 0; i < r->n_fetch && !c.failed; i++) {
         const fr_fetch_row *f = &r->fetch[i];
-        put_str(&c, f->source ? f->source : "");
+        put_text(&c, f->source ? f->source : "");
         put_str(&c, f->kind ? f->kind : "");
         const uint64_t v[] = {f->requests, f->retries, f->throttles, f->pages,  f->listed,
                               f->read,     f->failed,  f->skipped,   f->events, f->bytes};
         for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
             put_u64(&c, v[k]);
-        put_str(&c, f->error ? f->error : "");
+        put_text(&c, f->error ? f->error : "");
         end_row(&c);
     }
     return close_csv(&c, "fetch.csv", errbuf, errlen);
+}
+
+/* Writes problems.csv: the malformed lines grouped by reason, most first,
+ * each with the files it occurs in and its first example; a last row
+ * counts the lines beyond the examples kept per file, whose reason is not
+ * known. Returns FR_OK, FR_ERR_NOMEM or FR_ERR_IO (errbuf says). */
+static fr_err write_problems(const fr_report *r, fr_output *o, char *errbuf, size_t errlen)
+{
+    fr_reason_group *g = NULL;
+    size_t n = 0;
+    uint64_t unkept = 0, unkept_files = 0;
+    csv_out c;
+
+    if (fr_reason_groups(r, &g, &n, &unkept)) {
+        snprintf(errbuf, errlen, "problems.csv: out of memory");
+        return FR_ERR_NOMEM;
+    }
+    if (open_csv(&c, o, "problems.csv", errbuf, errlen)) {
+        free(g);
+        return FR_ERR_IO;
+    }
+    header(&c, "reason,malformed_lines,files,example_path,example_line");
+    for (size_t i = 0; i < n && !c.failed; i++) {
+        const fr_input_row *in = &r->inputs[g[i].first_input];
+        put_text(&c, g[i].reason);
+        put_u64(&c, g[i].lines);
+        put_u64(&c, g[i].files);
+        put_text(&c, in->path);
+        put_u64(&c, g[i].first_line);
+        end_row(&c);
+    }
+    free(g);
+    for (size_t i = 0; i < r->n_inputs; i++)
+        unkept_files += r->inputs[i].malformed > r->inputs[i].n_examples;
+    if (unkept && !c.failed) {
+        put_str(&c, "(not kept: beyond the examples kept per file)");
+        put_u64(&c, unkept);
+        put_u64(&c, unkept_files);
+        put_str(&c, "");
+        put_str(&c, "");
+        end_row(&c);
+    }
+    return close_csv(&c, "problems.csv", errbuf, errlen);
 }
 
 fr_err fr_write_csv(const fr_report *r, fr_output *o, char *errbuf, size_t errlen)
@@ -203,8 +270,8 @@ fr_err fr_write_csv(const fr_report *r, fr_output *o, char *errbuf, size_t errle
            "nodata_records,skipdata_records,accept_records,reject_records,packets,bytes");
     for (size_t i = 0; i < r->n_ifaces && !c.failed; i++) {
         const fr_iface_row *f = &r->ifaces[i];
-        put_str(&c, f->interface_id);
-        put_str(&c, f->account_id);
+        put_text(&c, f->interface_id);
+        put_text(&c, f->account_id);
         put_time(&c, f->first_start);
         put_time(&c, f->last_end);
         const uint64_t v[] = {f->records,          f->ok_records,     f->nodata_records,
@@ -222,7 +289,7 @@ fr_err fr_write_csv(const fr_report *r, fr_output *o, char *errbuf, size_t errle
     header(&c, "interface_id,kind,gap_start,gap_end,seconds,records");
     for (size_t i = 0; i < r->n_gaps && !c.failed; i++) {
         const fr_gap_row *g = &r->gaps[i];
-        put_str(&c, g->interface_id);
+        put_text(&c, g->interface_id);
         put_str(&c, g->kind == FR_GAP_NODATA ? "NODATA" : "SKIPDATA");
         put_time(&c, g->start);
         put_time(&c, g->end);
@@ -282,7 +349,7 @@ fr_err fr_write_csv(const fr_report *r, fr_output *o, char *errbuf, size_t errle
     if ((e = close_csv(&c, "top_ports.csv", errbuf, errlen)))
         return e;
 
-    if ((e = write_inputs(r, o, errbuf, errlen)))
+    if ((e = write_inputs(r, o, errbuf, errlen)) || (e = write_problems(r, o, errbuf, errlen)))
         return e;
     return r->n_fetch ? write_fetch(r, o, errbuf, errlen) : FR_OK;
 }

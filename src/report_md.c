@@ -4,8 +4,10 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "fr_names.h"
 #include "fr_writers.h"
 
 /* Rows of the long tables shown before pointing at the CSV. */
@@ -26,21 +28,41 @@ static void out(md *m, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Writes text with Markdown punctuation escaped (safe inside table cells). */
+static void put(md *m, int ch)
+{
+    if (fputc(ch, m->fp) == EOF)
+        m->failed = 1;
+}
+
+/* Writes a control character c as the visible escape "\xHH". */
+static void ctl(md *m, unsigned char c)
+{
+    out(m, "\\x%02X", c);
+}
+
+/* Writes input text as plain Markdown text, safe inside table cells: the
+ * punctuation that could start markup, HTML or an entity is
+ * backslash-escaped, "://", "www." and "@" cannot become autolinks, and
+ * control characters become visible "\xHH" escapes. */
 static void text(md *m, const char *s)
 {
-    for (; *s; s++) {
-        if (strchr("\\`*_[]<>|~", *s)) {
-            if (fputc('\\', m->fp) == EOF)
-                m->failed = 1;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7F) {
+            ctl(m, c);
+            continue;
         }
-        if (fputc(*s == '\n' || *s == '\r' ? ' ' : *s, m->fp) == EOF)
-            m->failed = 1;
+        if (strchr("\\`*_[]<>|~&!#@", c) || (c == ':' && p[1] == '/') ||
+            (c == '.' && p - s >= 3 && !strncmp(p - 3, "www", 3)))
+            put(m, '\\');
+        put(m, c);
     }
 }
 
-/* Writes s as a code span: shown literally, whatever it holds (not for
- * table cells, where '|' still splits the cell). */
+/* Writes s as a code span: shown literally, whatever it holds. Its fence
+ * is one backtick longer than the longest run inside; control characters
+ * become visible "\xHH" escapes (not for table cells, where '|' still
+ * splits the cell). */
 static void code(md *m, const char *s)
 {
     size_t run = 0, longest = 0;
@@ -49,60 +71,45 @@ static void code(md *m, const char *s)
         if (run > longest)
             longest = run;
     }
-    char fence[16];
-    size_t n = longest + 1 < sizeof fence ? longest + 1 : sizeof fence - 1;
-    memset(fence, '`', n);
-    fence[n] = '\0';
-    int pad = s[0] == '`' || (s[0] && s[strlen(s) - 1] == '`');
-    out(m, "%s%s", fence, pad ? " " : "");
-    for (const char *c = s; *c; c++)
-        if (fputc(*c == '\n' || *c == '\r' ? ' ' : *c, m->fp) == EOF)
-            m->failed = 1;
-    out(m, "%s%s", pad ? " " : "", fence);
+    int pad = s[0] == '`' || (s[0] && s[strlen(s) - 1] == '`') || s[0] == ' ';
+    for (size_t i = 0; i <= longest; i++)
+        put(m, '`');
+    if (pad)
+        put(m, ' ');
+    for (const char *c = s; *c; c++) {
+        unsigned char u = (unsigned char)*c;
+        if (u < 0x20 || u == 0x7F)
+            ctl(m, u);
+        else
+            put(m, u);
+    }
+    if (pad)
+        put(m, ' ');
+    for (size_t i = 0; i <= longest; i++)
+        put(m, '`');
 }
 
-/* Formats v with thousands separators into buf (32 bytes); returns buf. */
+/* Shorthands for the shared formatting (buf: FR_FMT_LEN bytes). */
 static char *num(uint64_t v, char *buf)
 {
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%" PRIu64, v);
-    int o = 0;
-    for (int i = 0; i < n; i++) {
-        if (i && (n - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = tmp[i];
-    }
-    buf[o] = '\0';
-    return buf;
+    return fr_fmt_count(v, buf);
 }
 
-/* Formats a byte count in binary units ("1.5 GiB") into buf (32 bytes). */
 static char *human(uint64_t v, char *buf)
 {
-    static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    double d = (double)v;
-    int u = 0;
-    while (d >= 1024 && u < 5) {
-        d /= 1024;
-        u++;
-    }
-    if (u == 0)
-        snprintf(buf, 32, "%" PRIu64 " B", v);
-    else
-        snprintf(buf, 32, "%.1f %s", d, unit[u]);
-    return buf;
+    return fr_fmt_bytes(v, buf);
 }
 
 static const char *duration(int64_t s, char *buf)
 {
     if (s % 86400 == 0)
-        snprintf(buf, 32, "%lld d", (long long)(s / 86400));
+        snprintf(buf, FR_FMT_LEN, "%lld d", (long long)(s / 86400));
     else if (s % 3600 == 0)
-        snprintf(buf, 32, "%lld h", (long long)(s / 3600));
+        snprintf(buf, FR_FMT_LEN, "%lld h", (long long)(s / 3600));
     else if (s % 60 == 0)
-        snprintf(buf, 32, "%lld min", (long long)(s / 60));
+        snprintf(buf, FR_FMT_LEN, "%lld min", (long long)(s / 60));
     else
-        snprintf(buf, 32, "%lld s", (long long)s);
+        snprintf(buf, FR_FMT_LEN, "%lld s", (long long)s);
     return buf;
 }
 
@@ -145,7 +152,7 @@ static size_t busiest(const fr_report *r, size_t idx[MD_BUSIEST])
 
 static void topn_note(md *m, const fr_topn_info *info, size_t rows, const char *csv)
 {
-    char a[32];
+    char a[FR_FMT_LEN];
     if (rows > MD_MAX_ROWS)
         out(m, "\nThe first %d of %zu rows are shown.\n", MD_MAX_ROWS, rows);
     if (info->approximate)
@@ -163,7 +170,8 @@ static void topn_note(md *m, const fr_topn_info *info, size_t rows, const char *
  * sentence per source on whether its fetch was complete. */
 static void fetch_section(md *m, const fr_report *r)
 {
-    char a[32], b[32], c[32], d[32], e[32], f[32], g[32], h[32], k[32], l[32];
+    char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN], e[FR_FMT_LEN], f[FR_FMT_LEN],
+        g[FR_FMT_LEN], h[FR_FMT_LEN], k[FR_FMT_LEN], l[FR_FMT_LEN];
     int errors = 0;
 
     out(m, "\n## Fetch\n\n");
@@ -194,8 +202,7 @@ static void fetch_section(md *m, const fr_report *r)
         out(m, "- ");
         code(m, x->source ? x->source : "");
         if (x->failed)
-            out(m, ": %s of %s %s failed: see the problems under Inputs", num(x->failed, a),
-                num(want, b), unit);
+            out(m, ": %s of %s %s failed: see Problems", num(x->failed, a), num(want, b), unit);
         else if (x->read < want)
             out(m, ": incomplete, %s of %s %s read", num(x->read, a), num(want, b), unit);
         else if (x->error)
@@ -219,216 +226,400 @@ static void fetch_section(md *m, const fr_report *r)
                : "The fetch was complete.");
 }
 
-fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen)
+/* Writes "- Label: a, b, c." for a non-empty list. */
+static void list_line(md *m, const char *label, char *const *v, size_t n)
 {
-    md m = {fr_output_open(o, "summary.md", errbuf, errlen), 0};
-    if (!m.fp)
-        return FR_ERR_IO;
-    const fr_totals *t = &r->totals;
-    char a[32], b[32], c[32], d[32], e[32], f[32];
+    if (!n)
+        return;
+    out(m, "- %s: ", label);
+    for (size_t i = 0; i < n; i++) {
+        out(m, i ? ", " : "");
+        code(m, v[i]);
+    }
+    out(m, "\n");
+}
 
-    out(&m, "# VPC Flow Logs audit summary\n\n");
+/* The first screen: period, then where the inputs came from. */
+static void period_sources(md *m, const fr_report *r, const fr_sources *src)
+{
+    char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN];
+
     if (r->n_windows) {
-        out(&m, "Period: **%s** to **%s** (UTC, end exclusive), %s windows of %s",
+        out(m, "Period: **%s** to **%s** (UTC, end exclusive), %s windows of %s",
             fr_time_iso(r->period_start, a), fr_time_iso(r->period_end, b), num(r->n_windows, c),
             duration(r->window, d));
-        out(&m,
-            r->since_given || r->until_given ? ", as requested.\n\n"
-                                             : ", from the records found.\n\n");
+        out(m,
+            r->since_given || r->until_given ? ", as requested.\n" : ", from the records found.\n");
     } else {
-        out(&m, "Period: no records with a start time were found; there are no windows.\n\n");
+        out(m, "Period: no records with a start time were found; there are no windows.\n");
     }
+    out(m, "\n## Sources\n\n");
+    list_line(m, "Accounts", src->accounts, src->n_accounts);
+    list_line(m, "Regions", src->regions, src->n_regions);
+    list_line(m, "Flow logs", src->flow_logs, src->n_flow_logs);
+    list_line(m, "Log groups", src->log_groups, src->n_log_groups);
+    list_line(m, "S3 buckets", src->buckets, src->n_buckets);
+    if (!src->named)
+        out(m,
+            "- The input names do not follow the S3 delivery layout: no account, region or "
+            "flow log could be read from them.\n");
+    out(m, "\nCommand: ");
+    code(m, r->command_line ? r->command_line : "");
+    out(m, "\n");
+}
 
-    out(&m, "## Inputs\n\n");
-    out(&m, "| what | count |\n|---|---:|\n");
-    out(&m, "| files | %s |\n", num(r->n_inputs, a));
-    out(&m, "| files damaged, unreadable or unsupported | %s |\n", num(t->files_failed, a));
-    out(&m, "| bytes read | %s (%s) |\n", num(t->size, a), human(t->size, b));
-    out(&m, "| bytes of text | %s (%s) |\n", num(t->text_bytes, a), human(t->text_bytes, b));
-    out(&m, "| lines | %s |\n", num(t->lines, a));
-    out(&m, "| header lines | %s |\n", num(t->header_lines, a));
-    out(&m, "| records in the period | %s |\n", num(t->records, a));
-    out(&m, "| records outside the period (excluded) | %s |\n", num(t->excluded, a));
-    out(&m, "| records without a start time | %s |\n", num(t->untimed, a));
-    out(&m, "| Transit Gateway records (not analysed) | %s |\n", num(t->tgw_records, a));
-    out(&m, "| malformed lines | %s |\n", num(t->malformed, a));
+/* Completeness: files read of found, fetches, malformed lines. */
+static void completeness(md *m, const fr_report *r)
+{
+    const fr_totals *t = &r->totals;
+    char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN];
+    uint64_t damaged = 0, failed = 0, with_bad = 0;
 
-    int problems = 0;
+    for (size_t i = 0; i < r->n_inputs; i++) {
+        damaged += r->inputs[i].status == FR_INPUT_DAMAGED;
+        failed += r->inputs[i].status == FR_INPUT_UNREADABLE ||
+            r->inputs[i].status == FR_INPUT_UNSUPPORTED;
+        with_bad += r->inputs[i].malformed > 0;
+    }
+    out(m, "\n## Completeness\n\n");
+    out(m, "- Files: %s read of %s found", num(r->n_inputs - failed, a), num(r->n_inputs, b));
+    if (damaged)
+        out(m, " (%s of them damaged: read only in part)", num(damaged, c));
+    if (failed)
+        out(m, "; %s could not be read", num(failed, c));
+    out(m, ".\n");
+    for (size_t i = 0; i < r->n_fetch; i++) {
+        const fr_fetch_row *x = &r->fetch[i];
+        uint64_t want = x->listed > x->skipped ? x->listed - x->skipped : 0;
+        out(m, "- Fetch of ");
+        code(m, x->source ? x->source : "");
+        out(m, ": %s of %s read%s.\n", num(x->read, a), num(want, b),
+            x->failed || x->error ? ", with errors (see Fetch)" : "");
+    }
+    out(m, "- Malformed lines: %s in %s %s%s.\n", num(t->malformed, a), num(with_bad, b),
+        with_bad == 1 ? "file" : "files", t->malformed ? " (see Problems)" : "");
+    out(m,
+        "- Records: %s in the period, %s outside it, %s without a start time, %s from Transit "
+        "Gateways (not analysed).\n",
+        num(t->records, a), num(t->excluded, b), num(t->untimed, c), num(t->tgw_records, d));
+}
+
+static void totals(md *m, const fr_report *r)
+{
+    const fr_totals *t = &r->totals;
+    char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN];
+
+    out(m, "\n## Totals\n\n");
+    out(m, "| measure | value |\n|---|---:|\n");
+    out(m, "| records | %s |\n", num(t->records, a));
+    out(m, "| OK records (traffic) | %s |\n", num(t->ok_records, a));
+    out(m, "| accepted records | %s |\n", num(t->accept_records, a));
+    out(m, "| rejected records | %s |\n", num(t->reject_records, a));
+    out(m, "| NODATA records: the interface was idle | %s |\n", num(t->nodata_records, a));
+    out(m, "| SKIPDATA records: AWS dropped records, data lost | %s |\n",
+        num(t->skipdata_records, a));
+    out(m, "| packets | %s |\n", num(t->packets, a));
+    out(m, "| bytes | %s (%s) |\n", num(t->bytes, a), human(t->bytes, b));
+    out(m, "| accepted bytes | %s (%s) |\n", num(t->accept_bytes, a), human(t->accept_bytes, b));
+    out(m, "| rejected bytes | %s (%s) |\n", num(t->reject_bytes, a), human(t->reject_bytes, b));
+    out(m, "| interfaces | %s |\n", num(t->interfaces, a));
+    out(m, "| NODATA time (idle), summed over interfaces | %s s (%s) in %s gaps |\n",
+        num(t->nodata_gap_seconds, a), fr_fmt_hms(t->nodata_gap_seconds, b),
+        num(t->nodata_gaps, c));
+    out(m, "| SKIPDATA time (data lost), summed over interfaces | %s s (%s) in %s gaps |\n",
+        num(t->skipdata_gap_seconds, a), fr_fmt_hms(t->skipdata_gap_seconds, b),
+        num(t->skipdata_gaps, c));
+}
+
+/* Problems: failed files, then malformed lines grouped by reason. Returns
+ * 0, or -1 when out of memory. */
+static int problems(md *m, const fr_report *r)
+{
+    char a[FR_FMT_LEN], b[FR_FMT_LEN];
+    fr_reason_group *g = NULL;
+    size_t ng = 0;
+    uint64_t unkept = 0;
+    const char **shortn = NULL;
+    int bad_files = 0;
+
     for (size_t i = 0; i < r->n_inputs; i++)
-        problems |= r->inputs[i].status != FR_INPUT_OK || r->inputs[i].n_examples;
-    if (problems) {
-        out(&m, "\nProblems found in the inputs (first %d malformed lines per file):\n\n", 10);
-        for (size_t i = 0; i < r->n_inputs; i++) {
-            const fr_input_row *in = &r->inputs[i];
-            if (in->status != FR_INPUT_OK) {
-                out(&m, "- ");
-                code(&m, in->path);
-                if (in->etag) {
-                    out(&m, " (ETag ");
-                    code(&m, in->etag);
-                    out(&m, ")");
-                }
-                out(&m, ": %s: ", status_name(in->status));
-                text(&m, in->error ? in->error : "");
-                out(&m, "\n");
-            }
-            for (size_t k = 0; k < in->n_examples; k++) {
-                out(&m, "- ");
-                code(&m, in->path);
-                out(&m, in->line_unit_event ? ":event %" PRIu64 ": " : ":%" PRIu64 ": ",
-                    in->examples[k].line);
-                text(&m, in->examples[k].reason);
-                out(&m, "\n");
-            }
-            if (in->malformed > in->n_examples && in->n_examples) {
-                out(&m, "- ... and %s more malformed lines in this file\n",
-                    num(in->malformed - in->n_examples, a));
-            } else if (in->malformed && !in->n_examples) {
-                out(&m, "- ");
-                code(&m, in->path);
-                out(&m, ": %s malformed %s\n", num(in->malformed, a),
-                    in->malformed == 1 ? "line" : "lines");
-            }
+        bad_files |= r->inputs[i].status != FR_INPUT_OK;
+    if (!bad_files && !r->totals.malformed && !r->n_unknown_fields)
+        return 0;
+    if (fr_reason_groups(r, &g, &ng, &unkept) || (r->n_inputs && !(shortn = fr_short_names(r)))) {
+        free(g);
+        return -1;
+    }
+    out(m, "\n## Problems\n\n");
+    for (size_t i = 0; i < r->n_inputs; i++) {
+        const fr_input_row *in = &r->inputs[i];
+        if (in->status == FR_INPUT_OK)
+            continue;
+        out(m, "- ");
+        code(m, shortn[i]);
+        if (in->etag) {
+            out(m, " (ETag ");
+            code(m, in->etag);
+            out(m, ")");
         }
+        out(m, ": %s: ", status_name(in->status));
+        text(m, in->error ? in->error : "");
+        out(m, "\n");
+    }
+    if (bad_files)
+        out(m, "\n");
+    if (ng || unkept) {
+        out(m,
+            "Malformed lines by reason (every kept example: `problems.csv`, sheet Problems):\n\n");
+        out(m, "| reason | lines | files | first examples |\n|---|---:|---:|---|\n");
+        for (size_t k = 0; k < ng; k++) {
+            out(m, "| ");
+            text(m, g[k].reason);
+            out(m, " | %s | %s | ", num(g[k].lines, a), num(g[k].files, b));
+            unsigned shown = 0;
+            for (size_t i = g[k].first_input; i < r->n_inputs && shown < 3; i++) {
+                const fr_input_row *in = &r->inputs[i];
+                for (size_t j = 0; j < in->n_examples && shown < 3; j++) {
+                    if (strcmp(in->examples[j].reason ? in->examples[j].reason : "", g[k].reason))
+                        continue;
+                    out(m, shown++ ? ", " : "");
+                    text(m, shortn[i]);
+                    out(m, in->line_unit_event ? ":event %" PRIu64 : ":%" PRIu64,
+                        in->examples[j].line);
+                }
+            }
+            out(m, " |\n");
+        }
+        if (unkept)
+            out(m, "| (not kept: beyond the first 10 examples of a file) | %s | | |\n",
+                num(unkept, a));
     }
     if (r->n_unknown_fields) {
-        out(&m, "\nUnknown field names (kept, not analysed): ");
+        out(m, "\nUnknown field names (kept, not analysed): ");
         for (size_t i = 0; i < r->n_unknown_fields; i++) {
-            out(&m, i ? ", " : "");
-            text(&m, r->unknown_fields[i]);
+            out(m, i ? ", " : "");
+            code(m, r->unknown_fields[i]);
         }
-        out(&m, ".\n");
+        out(m, ".\n");
     }
+    free(g);
+    free(shortn);
+    return 0;
+}
 
-    if (r->n_fetch)
-        fetch_section(&m, r);
+static void inputs(md *m, const fr_report *r)
+{
+    const fr_totals *t = &r->totals;
+    char a[FR_FMT_LEN], b[FR_FMT_LEN];
 
-    out(&m, "\n## Totals\n\n");
-    out(&m, "| measure | value |\n|---|---:|\n");
-    out(&m, "| records | %s |\n", num(t->records, a));
-    out(&m, "| OK records | %s |\n", num(t->ok_records, a));
-    out(&m, "| accepted records | %s |\n", num(t->accept_records, a));
-    out(&m, "| rejected records | %s |\n", num(t->reject_records, a));
-    out(&m, "| NODATA records | %s |\n", num(t->nodata_records, a));
-    out(&m, "| SKIPDATA records | %s |\n", num(t->skipdata_records, a));
-    out(&m, "| packets | %s |\n", num(t->packets, a));
-    out(&m, "| bytes | %s (%s) |\n", num(t->bytes, a), human(t->bytes, b));
-    out(&m, "| accepted bytes | %s (%s) |\n", num(t->accept_bytes, a), human(t->accept_bytes, b));
-    out(&m, "| rejected bytes | %s (%s) |\n", num(t->reject_bytes, a), human(t->reject_bytes, b));
-    out(&m, "| interfaces | %s |\n", num(t->interfaces, a));
+    out(m, "\n## Inputs\n\n");
+    out(m, "| what | count |\n|---|---:|\n");
+    out(m, "| files | %s |\n", num(r->n_inputs, a));
+    out(m, "| files damaged, unreadable or unsupported | %s |\n", num(t->files_failed, a));
+    out(m, "| bytes read | %s (%s) |\n", num(t->size, a), human(t->size, b));
+    out(m, "| bytes of text | %s (%s) |\n", num(t->text_bytes, a), human(t->text_bytes, b));
+    out(m, "| lines | %s |\n", num(t->lines, a));
+    out(m, "| header lines | %s |\n", num(t->header_lines, a));
+    out(m, "| records in the period | %s |\n", num(t->records, a));
+    out(m, "| records outside the period (excluded) | %s |\n", num(t->excluded, a));
+    out(m, "| records without a start time | %s |\n", num(t->untimed, a));
+    out(m, "| Transit Gateway records (not analysed) | %s |\n", num(t->tgw_records, a));
+    out(m, "| malformed lines | %s |\n", num(t->malformed, a));
+    out(m, "\nEvery file: `inputs.csv`.\n");
+}
 
-    out(&m, "\n## Busiest windows\n\n");
+static void busiest_windows(md *m, const fr_report *r)
+{
+    char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN], e[FR_FMT_LEN], f[FR_FMT_LEN],
+        g[FR_FMT_LEN];
     size_t idx[MD_BUSIEST];
     size_t nb = busiest(r, idx);
+
+    out(m, "\n## Busiest windows\n\n");
     if (!nb) {
-        out(&m, "No traffic in the period.\n");
-    } else {
-        out(&m,
-            "| window start | records | rejected | packets | bytes | interfaces |\n"
-            "|---|---:|---:|---:|---:|---:|\n");
-        for (size_t i = 0; i < nb; i++) {
-            const fr_window_row *w = &r->windows[idx[i]];
-            char g[32];
-            out(&m, "| %s | %s | %s | %s | %s (%s) | %s |\n", fr_time_iso(w->start, a),
-                num(w->records, b), num(w->reject_records, c), num(w->packets, d), num(w->bytes, e),
-                human(w->bytes, f), num(w->interfaces, g));
-        }
-        out(&m, "\nEvery window: `windows.csv`.\n");
+        out(m, "No traffic in the period.\n");
+        return;
     }
-
-    out(&m, "\n## Gaps\n\n");
-    out(&m, "NODATA: %s %s, %s seconds in all. SKIPDATA: %s %s, %s seconds in all.\n",
-        num(t->nodata_gaps, a), t->nodata_gaps == 1 ? "gap" : "gaps", num(t->nodata_gap_seconds, b),
-        num(t->skipdata_gaps, c), t->skipdata_gaps == 1 ? "gap" : "gaps",
-        num(t->skipdata_gap_seconds, d));
-    if (r->n_gaps) {
-        out(&m,
-            "\n| interface | kind | start | end | seconds | records |\n"
-            "|---|---|---|---|---:|---:|\n");
-        for (size_t i = 0; i < r->n_gaps && i < MD_MAX_ROWS; i++) {
-            const fr_gap_row *g = &r->gaps[i];
-            out(&m, "| ");
-            text(&m, g->interface_id);
-            out(&m, " | %s | %s | %s | %s | %s |\n",
-                g->kind == FR_GAP_NODATA ? "NODATA" : "SKIPDATA", fr_time_iso(g->start, a),
-                fr_time_iso(g->end, b), num((uint64_t)(g->end - g->start), c), num(g->records, d));
-        }
-        if (r->n_gaps > MD_MAX_ROWS)
-            out(&m, "\n%s more gaps in `gaps.csv`.\n", num(r->n_gaps - MD_MAX_ROWS, a));
+    out(m,
+        "| window start (UTC) | records | rejected | packets | bytes | interfaces |\n"
+        "|---|---:|---:|---:|---:|---:|\n");
+    for (size_t i = 0; i < nb; i++) {
+        const fr_window_row *w = &r->windows[idx[i]];
+        out(m, "| %s | %s | %s | %s | %s (%s) | %s |\n", fr_time_iso(w->start, a),
+            num(w->records, b), num(w->reject_records, c), num(w->packets, d), num(w->bytes, e),
+            human(w->bytes, f), num(w->interfaces, g));
     }
+    out(m, "\nEvery window: `windows.csv`.\n");
+}
 
-    out(&m, "\n## Top talkers\n\nOK records by source and destination, by bytes.\n\n");
+/* Gaps: NODATA and SKIPDATA apart, per interface, then the list. */
+static void gaps(md *m, const fr_report *r)
+{
+    const fr_totals *t = &r->totals;
+    char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN], e[FR_FMT_LEN], f[FR_FMT_LEN];
+    size_t rows = 0;
+
+    out(m, "\n## Gaps\n\n");
+    out(m,
+        "NODATA means the interface was idle: no traffic in the aggregation interval. "
+        "SKIPDATA means AWS dropped records: traffic happened and its data is lost.\n\n");
+    out(m, "- NODATA: %s %s, %s s (%s) in all.\n", num(t->nodata_gaps, a),
+        t->nodata_gaps == 1 ? "gap" : "gaps", num(t->nodata_gap_seconds, b),
+        fr_fmt_hms(t->nodata_gap_seconds, c));
+    out(m, "- SKIPDATA: %s %s, %s s (%s) in all.\n", num(t->skipdata_gaps, a),
+        t->skipdata_gaps == 1 ? "gap" : "gaps", num(t->skipdata_gap_seconds, b),
+        fr_fmt_hms(t->skipdata_gap_seconds, c));
+    if (!r->n_gaps)
+        return;
+    out(m,
+        "\n| interface | NODATA gaps | NODATA time | SKIPDATA gaps | SKIPDATA time |\n"
+        "|---|---:|---:|---:|---:|\n");
+    for (size_t i = 0; i < r->n_gaps;) {
+        const char *id = r->gaps[i].interface_id;
+        uint64_t ng[2] = {0, 0}, secs[2] = {0, 0};
+        for (; i < r->n_gaps && !strcmp(r->gaps[i].interface_id, id); i++) {
+            int k = r->gaps[i].kind == FR_GAP_SKIPDATA;
+            ng[k]++;
+            if (r->gaps[i].end > r->gaps[i].start)
+                secs[k] += (uint64_t)(r->gaps[i].end - r->gaps[i].start);
+        }
+        if (rows++ >= MD_MAX_ROWS)
+            continue;
+        out(m, "| ");
+        text(m, id);
+        out(m, " | %s | %s s (%s) | %s | %s s (%s) |\n", num(ng[0], a), num(secs[0], b),
+            fr_fmt_hms(secs[0], c), num(ng[1], d), num(secs[1], e), fr_fmt_hms(secs[1], f));
+    }
+    if (rows > MD_MAX_ROWS)
+        out(m, "\nThe first %d of %s interfaces are shown.\n", MD_MAX_ROWS, num(rows, a));
+    out(m,
+        "\n| interface | kind | start (UTC) | end (UTC) | seconds | duration | records |\n"
+        "|---|---|---|---|---:|---:|---:|\n");
+    for (size_t i = 0; i < r->n_gaps && i < MD_MAX_ROWS; i++) {
+        const fr_gap_row *g = &r->gaps[i];
+        uint64_t secs = g->end > g->start ? (uint64_t)(g->end - g->start) : 0;
+        out(m, "| ");
+        text(m, g->interface_id);
+        out(m, " | %s | %s | %s | %s | %s | %s |\n",
+            g->kind == FR_GAP_NODATA ? "NODATA (idle)" : "SKIPDATA (data lost)",
+            fr_time_iso(g->start, a), fr_time_iso(g->end, b), num(secs, c), fr_fmt_hms(secs, d),
+            num(g->records, e));
+    }
+    if (r->n_gaps > MD_MAX_ROWS)
+        out(m, "\n%s more gaps in `gaps.csv`.\n", num(r->n_gaps - MD_MAX_ROWS, a));
+}
+
+static void tops(md *m, const fr_report *r)
+{
+    char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN], e[FR_FMT_LEN], f[FR_FMT_LEN],
+        p[FR_FMT_LEN];
+
+    out(m, "\n## Top talkers\n\nOK records by source and destination, by bytes.\n\n");
     if (r->n_talkers) {
-        out(&m,
+        out(m,
             "| rank | source | destination | records | packets | bytes |\n"
             "|---:|---|---|---:|---:|---:|\n");
         for (size_t i = 0; i < r->n_talkers && i < MD_MAX_ROWS; i++) {
             const fr_talker_row *x = &r->talkers[i];
             char s1[FR_ADDR_STRLEN], s2[FR_ADDR_STRLEN];
-            out(&m, "| %zu | %s | %s | %s | %s | %s |\n", i + 1, fr_addr_format(&x->src, s1),
-                fr_addr_format(&x->dst, s2), num(x->records, a), num(x->packets, b),
-                num(x->bytes, c));
+            out(m, "| %s | %s | %s | %s | %s | %s (%s) |\n", num(i + 1, f),
+                fr_addr_format(&x->src, s1), fr_addr_format(&x->dst, s2), num(x->records, a),
+                num(x->packets, b), num(x->bytes, c), human(x->bytes, d));
         }
     } else {
-        out(&m, "None.\n");
+        out(m, "None.\n");
     }
-    topn_note(&m, &r->talkers_info, r->n_talkers, "top_talkers.csv");
+    topn_note(m, &r->talkers_info, r->n_talkers, "top_talkers.csv");
 
-    out(&m, "\n## Top rejected sources\n\nREJECT records by source, by records.\n\n");
+    out(m, "\n## Top rejected sources\n\nREJECT records by source, by records.\n\n");
     if (r->n_rejected) {
-        out(&m, "| rank | source | records | packets | bytes |\n|---:|---|---:|---:|---:|\n");
+        out(m, "| rank | source | records | packets | bytes |\n|---:|---|---:|---:|---:|\n");
         for (size_t i = 0; i < r->n_rejected && i < MD_MAX_ROWS; i++) {
             const fr_rejected_row *x = &r->rejected[i];
             char s1[FR_ADDR_STRLEN];
-            out(&m, "| %zu | %s | %s | %s | %s |\n", i + 1, fr_addr_format(&x->src, s1),
-                num(x->records, a), num(x->packets, b), num(x->bytes, c));
+            out(m, "| %s | %s | %s | %s | %s (%s) |\n", num(i + 1, f), fr_addr_format(&x->src, s1),
+                num(x->records, a), num(x->packets, b), num(x->bytes, c), human(x->bytes, d));
         }
     } else {
-        out(&m, "None.\n");
+        out(m, "None.\n");
     }
-    topn_note(&m, &r->rejected_info, r->n_rejected, "top_rejected.csv");
+    topn_note(m, &r->rejected_info, r->n_rejected, "top_rejected.csv");
 
-    out(&m,
+    out(m,
         "\n## Top destination ports\n\nOK records by protocol and destination port, "
         "by bytes.\n\n");
     if (r->n_ports) {
-        out(&m,
+        out(m,
             "| rank | protocol | port | records | accepted | rejected | packets | bytes |\n"
-            "|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            "|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (size_t i = 0; i < r->n_ports && i < MD_MAX_ROWS; i++) {
             const fr_port_row *x = &r->ports[i];
-            out(&m, "| %zu | %u | %u | %s | %s | %s | %s | %s |\n", i + 1, x->protocol, x->dstport,
-                num(x->records, a), num(x->accept_records, b), num(x->reject_records, c),
-                num(x->packets, d), num(x->bytes, e));
+            char g[FR_FMT_LEN];
+            out(m, "| %s | %s | %u | %s | %s | %s | %s | %s (%s) |\n", num(i + 1, f),
+                fr_fmt_proto(x->protocol, p), x->dstport, num(x->records, a),
+                num(x->accept_records, b), num(x->reject_records, c), num(x->packets, d),
+                num(x->bytes, e), human(x->bytes, g));
         }
     } else {
-        out(&m, "None.\n");
+        out(m, "None.\n");
     }
-    topn_note(&m, &r->ports_info, r->n_ports, "top_ports.csv");
+    topn_note(m, &r->ports_info, r->n_ports, "top_ports.csv");
+}
 
-    char hex[65];
-    out(&m, "\n---\n\nMade by flowreport %s. ", r->version ? r->version : "");
-    out(&m, "Inputs SHA-256: `%s`.", fr_hex_sha256(r->inputs_sha256, hex));
-    {
-        size_t remote = 0;
-        for (size_t i = 0; i < r->n_inputs; i++)
-            remote += r->inputs[i].etag != NULL;
-        if (remote)
-            out(&m, " %s of the %s inputs %s fetched: their ETags are in `inputs.csv`.",
-                num(remote, a), num(r->n_inputs, b), remote == 1 ? "was" : "were");
+static void footer(md *m, const fr_report *r)
+{
+    char a[FR_FMT_LEN], b[FR_FMT_LEN], hex[65];
+    size_t remote = 0;
+
+    out(m, "\n---\n\nMade by flowreport %s. ", r->version ? r->version : "");
+    out(m, "Inputs SHA-256: `%s`.", fr_hex_sha256(r->inputs_sha256, hex));
+    for (size_t i = 0; i < r->n_inputs; i++)
+        remote += r->inputs[i].etag != NULL;
+    if (remote)
+        out(m, " %s of the %s inputs %s fetched: their ETags are in `inputs.csv`.", num(remote, a),
+            num(r->n_inputs, b), remote == 1 ? "was" : "were");
+    out(m,
+        "\n\nThis file is GitHub-flavoured Markdown (GFM): its tables need a GFM renderer "
+        "such as GitHub or cmark-gfm.\n");
+}
+
+fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen)
+{
+    fr_sources src;
+    md m = {NULL, 0};
+    int nomem = 0;
+
+    if (fr_sources_collect(r, &src)) {
+        snprintf(errbuf, errlen, "summary.md: out of memory");
+        return FR_ERR_NOMEM;
     }
-    out(&m, "\n\n");
-    out(&m, "Command: `");
-    /* a code span: only backticks need care */
-    for (const char *s = r->command_line ? r->command_line : ""; *s; s++)
-        out(&m, "%c", *s == '`' ? '\'' : *s);
-    out(&m, "`\n");
+    if (!(m.fp = fr_output_open(o, "summary.md", errbuf, errlen))) {
+        fr_sources_clear(&src);
+        return FR_ERR_IO;
+    }
+    out(&m, "# VPC Flow Logs audit summary\n\n");
+    period_sources(&m, r, &src);
+    fr_sources_clear(&src);
+    completeness(&m, r);
+    totals(&m, r);
+    nomem = problems(&m, r) != 0;
+    busiest_windows(&m, r);
+    gaps(&m, r);
+    tops(&m, r);
+    inputs(&m, r);
+    if (r->n_fetch)
+        fetch_section(&m, r);
+    footer(&m, r);
 
     int failed = m.failed || fflush(m.fp) != 0 || ferror(m.fp);
     int saved = errno;
     if (fclose(m.fp) != 0 && !failed) {
         failed = 1;
         saved = errno;
+    }
+    if (nomem) {
+        snprintf(errbuf, errlen, "summary.md: out of memory");
+        return FR_ERR_NOMEM;
     }
     if (failed) {
         snprintf(errbuf, errlen, "summary.md: write failed: %s", strerror(saved));

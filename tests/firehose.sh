@@ -202,10 +202,15 @@ run() { # run OUTDIR ARGS...: flowreport must write a report (exit 0 or 1)
 for f in fh-object fh-double; do
     run "$TMP/$f" "$TMP/in/$f"
     check "$TMP/$f" "$f" fh
-    for n in $("$PYTHON" -c 'import json,sys; print(*json.load(open(sys.argv[1]))["fh"]["bad_events"])' "$TMP/in/expect.json"); do
-        grep -q "$f\`*:event $n: " "$TMP/$f/summary.md" ||
-            fail "$f: malformed event $n not named: $(grep ':event' "$TMP/$f/summary.md")"
+    # stderr names every kept malformed event (summary.md groups them by
+    # reason with a few examples); problems.csv counts every one of them
+    bad=$("$PYTHON" -c 'import json,sys; print(*json.load(open(sys.argv[1]))["fh"]["bad_events"])' "$TMP/in/expect.json")
+    for n in $bad; do
+        grep -q "/$f:event $n: " "$TMP/$f.err" ||
+            fail "$f: malformed event $n not named on stderr: $(grep ':event' "$TMP/$f.err")"
     done
+    got=$("$PYTHON" -c 'import csv,sys; print(sum(int(r["malformed_lines"]) for r in csv.DictReader(open(sys.argv[1]))))' "$TMP/$f/problems.csv")
+    [ "$got" -eq "$(echo $bad | wc -w)" ] || fail "$f: problems.csv counts $got malformed lines, want $(echo $bad | wc -w)"
 done
 # one thread and many give the same report
 run "$TMP/fh-j1" "$TMP/in/fh-object" -j 1

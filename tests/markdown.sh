@@ -8,11 +8,12 @@ command -v cmark >/dev/null 2>&1 || skip "cmark not installed (apt-get install c
 "$PYTHON" "$top_srcdir/tests/gen/genflows.py" "$TMP/data" --records 3000 --seed 3 --files 8 >/dev/null
 # a file name full of Markdown punctuation must come out as plain text
 cp "$top_srcdir/samples/malformed/"*.log "$TMP/data/odd_*name*_[x]_|pipe|.log"
-set +e; "$FLOWREPORT" -q -j 2 -f csv,md -o "$TMP/out" "$TMP/data" 2>/dev/null; set -e
+set +e; "$FLOWREPORT" -q -j 2 -f csv,md -o "$TMP/out" "$TMP/data" 2>"$TMP/out.err"; set -e
+cp "$TMP/out.err" "$TMP/out/stderr.txt"
 
 cmark --validate-utf8 "$TMP/out/summary.md" >"$TMP/plain.html" || fail "cmark failed"
 "$PYTHON" - "$TMP/out" "$TMP/plain.html" <<'PY' || fail "summary.md does not render as expected"
-import csv, sys, html.parser, cmarkgfm
+import csv, sys, re, html, html.parser, cmarkgfm
 out, plain_html = sys.argv[1], open(sys.argv[2]).read()
 md = open(out + "/summary.md", encoding="utf-8").read()
 
@@ -38,8 +39,8 @@ class Tables(html.parser.HTMLParser):
 
 gfm = cmarkgfm.github_flavored_markdown_to_html(md)
 p = Tables(); p.feed(gfm)
-want = ["Inputs", "Totals", "Busiest windows", "Gaps", "Top talkers",
-        "Top rejected sources", "Top destination ports"]
+want = ["Sources", "Completeness", "Totals", "Problems", "Busiest windows", "Gaps",
+        "Top talkers", "Top rejected sources", "Top destination ports", "Inputs"]
 assert p.headings == want, p.headings
 assert "<h1>VPC Flow Logs audit summary</h1>" in gfm
 # plain CommonMark: same headings, no raw HTML passed through
@@ -67,15 +68,32 @@ assert tot["records"] == sum(int(r[2]) for r in w)
 assert tot["bytes"] == sum(int(r[9]) for r in w)
 assert tot["rejected records"] == sum(int(r[5]) for r in w)
 assert tot["interfaces"] == len(rows("interfaces.csv"))
-busy = by_header[("window start", "records", "rejected", "packets", "bytes", "interfaces")]
+busy = by_header[("window start (UTC)", "records", "rejected", "packets", "bytes", "interfaces")]
 top = sorted(w, key=lambda r: (-int(r[9]), r[0]))[: len(busy)]
 assert [[b[0]] + [str(num(x)) for x in b[1:]] for b in busy] == \
     [[r[0], r[2], r[5], r[8], r[9], r[12]] for r in top], (busy, top)
-gaps = by_header.get(("interface", "kind", "start", "end", "seconds", "records"), [])
-assert [[g[0], g[1], g[2], g[3], str(num(g[4])), str(num(g[5]))] for g in gaps] == \
+gaps = by_header.get(("interface", "kind", "start (UTC)", "end (UTC)", "seconds", "duration",
+                      "records"), [])
+assert [[g[0], g[1].split()[0], g[2], g[3], str(num(g[4])), str(num(g[6]))] for g in gaps] == \
     rows("gaps.csv")[: len(gaps)], gaps
 inp = dict((r[0], num(r[1])) for r in by_header[("what", "count")])
 assert inp["records in the period"] == tot["records"]
+# the first screen: period, sources, completeness, totals; problems after the totals
+assert gfm.index("<h2>Totals</h2>") < gfm.index("<h2>Problems</h2>")
+assert "GitHub-flavoured Markdown" in md
+# malformed lines by reason: each count equals problems.csv and the stderr examples
+err = open(out + "/stderr.txt", encoding="utf-8", errors="replace").read()
+ex = {}
+for line in err.splitlines():
+    m = re.match(r"^.*?:(?:event )?\d+: (.*)$", line)
+    if m and not line.startswith("flowreport"):
+        ex[m.group(1)] = ex.get(m.group(1), 0) + 1
+pr = {r[0]: int(r[1]) for r in rows("problems.csv") if not r[0].startswith("(not kept")}
+reasons = {html.unescape(r[0]): num(r[1]) for r in by_header[("reason", "lines", "files", "first examples")]}
+reasons.pop("(not kept: beyond the first 10 examples of a file)", None)
+assert reasons == pr, (reasons, pr)
+assert pr == ex, (pr, ex)
+assert sum(pr.values()) <= tot.get("malformed", 10**9)
 PY
 # A downloaded report (xlsx_demo small: two fetched sources, one with a failed
 # object): a Fetch section whose table holds fetch.csv and whose sentences
@@ -87,7 +105,7 @@ if [ -x "${XLSX_DEMO:-}" ]; then
 import csv, re, sys, html, cmarkgfm
 out = sys.argv[1]
 gfm = cmarkgfm.github_flavored_markdown_to_html(open(out + "/summary.md", encoding="utf-8").read())
-sec = gfm[gfm.index("<h2>Fetch</h2>"):gfm.index("<h2>Totals</h2>")]
+sec = gfm[gfm.index("<h2>Fetch</h2>"):gfm.index("<hr")]
 rows = [[html.unescape(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
         for r in re.findall(r"<tr>(.*?)</tr>", sec, re.S)]
 want = list(csv.reader(open(out + "/fetch.csv")))

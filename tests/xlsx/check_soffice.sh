@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # check_soffice.sh: converts DIR/report.xlsx to PDF with LibreOffice, as a
-# second, independent reader of the workbook; passes when the PDF is made
-# and is not empty. Exit 0 pass, 1 fail, 77 skip (no soffice).
+# second, independent reader of the workbook; passes when the PDF is made,
+# is not empty and prints as check_pdf.py expects (when pdftotext is here). Exit 0 pass, 1 fail, 77 skip (no soffice).
 #
 #   check_soffice.sh DIR [KEEP_PDF_DIR]
 #
@@ -56,6 +56,19 @@ fi
 if [ "$(head -c 5 "$pdf")" != "%PDF-" ]; then
     echo "FAIL: $pdf is not a PDF" >&2
     exit 1
+fi
+# The pages themselves (check_pdf.py): the Summary alone on page 1, legible
+# scales. Needs pdftotext (poppler-utils) and openpyxl.
+here=$(cd "$(dirname "$0")" && pwd)
+py=${PYTHON:-python3}
+if command -v pdftotext >/dev/null 2>&1 && "$py" -c 'import openpyxl' 2>/dev/null; then
+    if ! "$py" "$here/check_pdf.py" "$xlsx" "$pdf" >&2; then
+        echo "FAIL: the PDF of $xlsx does not print as it should" >&2
+        [ -z "$keep" ] || { mkdir -p "$keep" && cp "$pdf" "$keep/report.pdf"; }
+        exit 1
+    fi
+else
+    echo "note: pdftotext or openpyxl missing, pages not checked" >&2
 fi
 if [ -n "$keep" ]; then
     mkdir -p "$keep"

@@ -4,39 +4,40 @@
 cannot see, the raw XML in the zip) and checks it against the CSVs of the
 same run.
 
-    check_xlsx.py [--max-rows N] DIR
+    check_xlsx.py [--max-rows N] [--stderr FILE] [--semantics FILE] DIR
 
 DIR holds report.xlsx, windows.csv, interfaces.csv, gaps.csv, top_talkers.csv,
 top_rejected.csv and top_ports.csv, and when flowreport wrote them (the
-reference does not) inputs.csv and fetch.csv. --max-rows is the rows per sheet, header
-included, that the writer was built with (FR_XLSX_MAX_ROWS; Excel's 1048576
-by default). Exit status: 0 pass, 1 fail (every problem is listed), 2 usage.
+reference does not) inputs.csv, problems.csv and fetch.csv. --max-rows is the
+rows per sheet, header included, that the writer was built with
+(FR_XLSX_MAX_ROWS). --stderr is flowreport's stderr: its FILE:LINE: reason
+lines are what the Problems sheet must hold. --semantics is doc/SEMANTICS.md:
+every "Header = csv_name" pair below must be written there. Exit status: 0
+pass, 1 fail (every problem is listed), 2 usage.
 
 What it checks:
-- the sheets, in order: Summary, Windows, Interfaces, Gaps, Top talkers,
-  Top rejected, Top ports, Inputs, and Fetch exactly when fetch.csv exists,
-  each table possibly continued on
-  "Name (2)", "Name (3)"... sheets that hold exactly N-1 rows each but the last;
-- every table: row 1 is the CSV header, bold; every cell equals the CSV cell
-  (times: the CSV's ISO text against an Excel date-time, to the second;
-  counts: numbers against the CSV integers; text: strings, with the
-  writer's substitution of U+FFFD for bytes XML cannot hold); cell types
-  and number formats (date-times "yyyy-mm-dd hh:mm:ss", counts "#,##0");
-  frozen header row (freeze_panes == "A2"); an autofilter covering exactly
-  the table; column widths that fit the longest value (up to the cap);
-- Inputs: one row per file with text, numbers, a SHA-256 and date-times (or
-  empty ones) in the right columns, as many rows as the Summary's Files;
-  with inputs.csv, every cell against it (the ETag column included);
-- Fetch (with fetch.csv): every cell against it, counts as numbers; the
-  Summary's Sheets/Fetch row count, and one Provenance line per source that
-  names it and says "all N objects|slices read" exactly when nothing failed,
-  else points at sheet Fetch (with "F of N" when F failed);
-- Summary: period against the windows, totals against the sums of
-  windows.csv, gap totals against gaps.csv, row counts of every table, notes
-  naming continuation sheets, human byte sizes consistent with the numbers;
-- charts: present on Summary and Windows when there are windows (none when
-  there are none), each series reading real ranges of the Windows sheet
-  (x: window_start, y: bytes or reject_records, rows 2..windows+1);
+- the sheets, in order: Summary, Details, How to read, Windows, Interfaces,
+  Gaps, Top talkers, Top rejected, Top ports, Inputs, Problems, Problem
+  reasons, and Fetch exactly when fetch.csv
+  exists; each table possibly continued on "Name (2)", ... sheets of exactly
+  N-1 rows each but the last;
+- every table: row 1 holds the human headers of COLUMNS below (the
+  SEMANTICS.md mapping, kept here explicitly so that a changed header fails),
+  bold; every cell equals the CSV cell of the mapped column (times as
+  date-times "yyyy-mm-dd hh:mm:ss", counts as numbers "#,##0", ports and
+  protocol numbers as numbers without separators "0"/"General", durations as
+  "[h]:mm:ss"), and every column that is not in the CSV equals what the CSVs
+  give (protocol names, gap meanings, h:mm:ss, per-interface NODATA/SKIPDATA
+  time from gaps.csv, bytes in the chart unit, the Inputs File name and
+  status); frozen header row; an Excel table over exactly the data (banded
+  rows, an autofilter); column widths that fit; a "Back to Summary" link;
+- page setup: data sheets landscape at 70 % or more, Summary and Details
+  portrait at 90 % or more, no fit-to-page (it would override the scale),
+  the header row repeated on every page, the footer "&A" and "Page &P of &N";
+- Problems against the stderr examples, one row per FILE:LINE: reason;
+  Problem reasons against problems.csv, row by row;
+- Summary and Details: period, totals, gap totals, completeness, row counts,
+  human byte sizes, links to every sheet; charts reading real ranges;
 - document properties: creator "flowreport", a title, created == period end.
 """
 import csv
@@ -55,63 +56,102 @@ EXCEL_ROWS = 1048576
 WIDTH_CAP = 66.0
 SMALL_XML = 40 * 1024 * 1024  # also load with openpyxl's full reader below this
 
-TIME, NUM, STR, WRAP = "time", "num", "str", "wrap"  # WRAP: text in a capped, wrapping column
+# kinds: times, counts, code numbers (no separators), h:mm:ss, text,
+# wrapping text, decimal
+TIME, NUM, CODE, HMS, STR, WRAP, DEC = "time", "num", "code", "hms", "str", "wrap", "dec"
 DATE_FMT = "yyyy-mm-dd hh:mm:ss"
 COUNT_FMT = "#,##0"
+CODE_FMTS = ("0", "General")
+HMS_FMT = "[h]:mm:ss"
 
-# (sheet base name, csv file, [(column, kind)])
-TABLES = [
-    ("Windows", "windows.csv", [
-        ("window_start", TIME), ("window_end", TIME), ("records", NUM),
-        ("ok_records", NUM), ("accept_records", NUM), ("reject_records", NUM),
-        ("nodata_records", NUM), ("skipdata_records", NUM), ("packets", NUM),
-        ("bytes", NUM), ("accept_bytes", NUM), ("reject_bytes", NUM),
-        ("interfaces", NUM)]),
-    ("Interfaces", "interfaces.csv", [
-        ("interface_id", STR), ("account_id", STR), ("first_start", TIME),
-        ("last_end", TIME), ("records", NUM), ("ok_records", NUM),
-        ("nodata_records", NUM), ("skipdata_records", NUM),
-        ("accept_records", NUM), ("reject_records", NUM), ("packets", NUM),
-        ("bytes", NUM)]),
-    ("Gaps", "gaps.csv", [
-        ("interface_id", STR), ("kind", STR), ("gap_start", TIME),
-        ("gap_end", TIME), ("seconds", NUM), ("records", NUM)]),
-    ("Top talkers", "top_talkers.csv", [
-        ("rank", NUM), ("srcaddr", STR), ("dstaddr", STR), ("records", NUM),
-        ("packets", NUM), ("bytes", NUM)]),
-    ("Top rejected", "top_rejected.csv", [
-        ("rank", NUM), ("srcaddr", STR), ("records", NUM), ("packets", NUM),
-        ("bytes", NUM)]),
-    ("Top ports", "top_ports.csv", [
-        ("rank", NUM), ("protocol", NUM), ("dstport", NUM), ("records", NUM),
-        ("accept_records", NUM), ("reject_records", NUM), ("packets", NUM),
-        ("bytes", NUM)]),
+# sheet base -> (csv file, [(header, csv column or None, kind)])
+COUNTERS = [
+    ("Records", "records", NUM), ("OK records", "ok_records", NUM),
+    ("Accepted records", "accept_records", NUM), ("Rejected records", "reject_records", NUM),
+    ("NODATA records (idle)", "nodata_records", NUM),
+    ("SKIPDATA records (data lost)", "skipdata_records", NUM),
 ]
-INPUT_COLS = [
-    ("path", WRAP), ("status", STR), ("format", STR), ("size", NUM),
-    ("text_bytes", NUM), ("sha256", STR), ("lines", NUM), ("records", NUM),
-    ("malformed", NUM), ("excluded", NUM), ("untimed", NUM),
-    ("tgw_records", NUM), ("first_start", TIME), ("last_start", TIME),
-    ("error", WRAP), ("etag", STR)]
-FETCH_COLS = [
-    ("source", WRAP), ("kind", STR), ("requests", NUM), ("retries", NUM),
-    ("throttles", NUM), ("pages", NUM), ("listed", NUM), ("read", NUM),
-    ("failed", NUM), ("skipped", NUM), ("events", NUM), ("bytes", NUM),
-    ("error", WRAP)]
-FETCH_KINDS = {"s3": ("object", "objects"), "cloudwatch-logs": ("slice", "slices")}
-STATUSES = {"OK", "DAMAGED", "UNREADABLE", "UNSUPPORTED"}
-FORMATS = {"text", "gzip", "json", "json.gz"}
-
-# Summary (section, label) -> sum of this windows.csv column
-TOTALS = {
-    "Records": "records", "OK records": "ok_records",
-    "Accepted records": "accept_records", "Rejected records": "reject_records",
-    "NODATA records": "nodata_records", "SKIPDATA records": "skipdata_records",
-    "Packets": "packets", "Bytes": "bytes", "Accepted bytes": "accept_bytes",
-    "Rejected bytes": "reject_bytes",
+COLUMNS = {
+    "Windows": ("windows.csv", [
+        ("Window start (UTC)", "window_start", TIME), ("Window end (UTC)", "window_end", TIME)]
+        + COUNTERS + [
+        ("Packets", "packets", NUM), ("Bytes", "bytes", NUM),
+        ("Accepted bytes", "accept_bytes", NUM), ("Rejected bytes", "reject_bytes", NUM),
+        ("Interfaces", "interfaces", NUM), ("Bytes (chart unit)", None, DEC)]),
+    "Interfaces": ("interfaces.csv", [
+        ("Interface ID", "interface_id", STR), ("Account ID", "account_id", STR),
+        ("First start (UTC)", "first_start", TIME), ("Last end (UTC)", "last_end", TIME),
+        ("Records", "records", NUM), ("OK records", "ok_records", NUM),
+        ("NODATA records (idle)", "nodata_records", NUM),
+        ("SKIPDATA records (data lost)", "skipdata_records", NUM),
+        ("Accepted records", "accept_records", NUM), ("Rejected records", "reject_records", NUM),
+        ("Packets", "packets", NUM), ("Bytes", "bytes", NUM),
+        ("NODATA time (s)", None, NUM), ("NODATA time (h:mm:ss)", None, HMS),
+        ("SKIPDATA time (s)", None, NUM), ("SKIPDATA time (h:mm:ss)", None, HMS)]),
+    "Gaps": ("gaps.csv", [
+        ("Interface ID", "interface_id", STR), ("Kind", "kind", STR), ("Meaning", None, STR),
+        ("Gap start (UTC)", "gap_start", TIME), ("Gap end (UTC)", "gap_end", TIME),
+        ("Duration (s)", "seconds", NUM), ("Duration (h:mm:ss)", None, HMS),
+        ("Records", "records", NUM)]),
+    "Top talkers": ("top_talkers.csv", [
+        ("Rank", "rank", NUM), ("Source address", "srcaddr", STR),
+        ("Destination address", "dstaddr", STR), ("Records", "records", NUM),
+        ("Packets", "packets", NUM), ("Bytes", "bytes", NUM)]),
+    "Top rejected": ("top_rejected.csv", [
+        ("Rank", "rank", NUM), ("Source address", "srcaddr", STR), ("Records", "records", NUM),
+        ("Packets", "packets", NUM), ("Bytes", "bytes", NUM)]),
+    "Top ports": ("top_ports.csv", [
+        ("Rank", "rank", NUM), ("Protocol", "protocol", CODE), ("Protocol name", None, STR),
+        ("Destination port", "dstport", CODE), ("Records", "records", NUM),
+        ("Accepted records", "accept_records", NUM), ("Rejected records", "reject_records", NUM),
+        ("Packets", "packets", NUM), ("Bytes", "bytes", NUM)]),
+    "Inputs": ("inputs.csv", [
+        ("File", None, WRAP), ("Status", None, STR), ("Malformed lines", "malformed", NUM),
+        ("Error", "error", WRAP), ("Format", "format", STR), ("Size (bytes)", "size", NUM),
+        ("Text (bytes)", "text_bytes", NUM), ("Lines", "lines", NUM),
+        ("Records", "records", NUM), ("Excluded records", "excluded", NUM),
+        ("Untimed records", "untimed", NUM), ("TGW records", "tgw_records", NUM),
+        ("First start (UTC)", "first_start", TIME), ("Last start (UTC)", "last_start", TIME),
+        ("Full path", "path", WRAP), ("SHA-256", "sha256", STR), ("ETag", "etag", STR)]),
+    "Problems": (None, [
+        ("File", None, WRAP), ("Line or event", None, NUM), ("Reason", None, WRAP),
+        ("Full path", None, WRAP)]),
+    "Problem reasons": ("problems.csv", [
+        ("Reason", "reason", WRAP), ("Malformed lines", "malformed_lines", NUM),
+        ("Files", "files", NUM), ("First example (file:line)", None, WRAP)]),
+    "Fetch": ("fetch.csv", [
+        ("Source", "source", WRAP), ("Kind", "kind", STR), ("Requests", "requests", NUM),
+        ("Retries", "retries", NUM), ("Throttled", "throttles", NUM), ("Pages", "pages", NUM),
+        ("Listed", "listed", NUM), ("Read", "read", NUM), ("Failed", "failed", NUM),
+        ("Skipped", "skipped", NUM), ("Events", "events", NUM), ("Bytes", "bytes", NUM),
+        ("Error", "error", WRAP)]),
+    "How to read": (None, [("Sheet or term", None, WRAP), ("What it means", None, WRAP)]),
 }
-SECTIONS = {"Period", "Inputs", "Totals", "Gaps", "Top tables", "Sheets",
-            "Provenance"}
+CSV_HEADERS = {
+    "windows.csv": "window_start window_end records ok_records accept_records reject_records "
+                   "nodata_records skipdata_records packets bytes accept_bytes reject_bytes interfaces",
+    "interfaces.csv": "interface_id account_id first_start last_end records ok_records "
+                      "nodata_records skipdata_records accept_records reject_records packets bytes",
+    "gaps.csv": "interface_id kind gap_start gap_end seconds records",
+    "top_talkers.csv": "rank srcaddr dstaddr records packets bytes",
+    "top_rejected.csv": "rank srcaddr records packets bytes",
+    "top_ports.csv": "rank protocol dstport records accept_records reject_records packets bytes",
+    "inputs.csv": "path status format size text_bytes sha256 lines records malformed excluded "
+                  "untimed tgw_records first_start last_start error etag",
+    "problems.csv": "reason malformed_lines files example_path example_line",
+    "fetch.csv": "source kind requests retries throttles pages listed read failed skipped "
+                 "events bytes error",
+}
+# IANA protocol keywords (https://www.iana.org/assignments/protocol-numbers)
+IANA = {1: "ICMP", 2: "IGMP", 4: "IPv4", 6: "TCP", 17: "UDP", 41: "IPv6", 47: "GRE",
+        50: "ESP", 51: "AH", 58: "IPv6-ICMP", 89: "OSPFIGP", 112: "VRRP", 132: "SCTP"}
+MEANING = {"NODATA": "idle", "SKIPDATA": "data lost"}
+STATUS = {"DAMAGED": "DAMAGED", "UNREADABLE": "FAILED", "UNSUPPORTED": "UNSUPPORTED"}
+FETCH_KINDS = {"s3": ("object", "objects"), "cloudwatch-logs": ("slice", "slices")}
+NOT_KEPT = "(not kept: beyond the examples kept per file)"
+HOWTO_TERMS = ["Summary", "Windows", "Inputs", "Problems", "NODATA", "SKIPDATA", "OK",
+               "ACCEPT / REJECT"]
+NOT_LOGGED = ["DNS", "DHCP", "metadata", "license activation", "default router", "mirrored"]
 BAD_XML_CHARS = re.compile("[\x00-\x1f\x7f\ufffe\uffff]")
 
 NS = {
@@ -144,36 +184,27 @@ def open_csv(path):
     return open(path, encoding="utf-8", errors="replace", newline="")
 
 
-class Stats:
-    """What the Summary checks need of a CSV, gathered while streaming it:
-    row count, first and last rows, sums of the count columns, and per-kind
-    counts and seconds (gaps)."""
-
-    def __init__(self, cols):
-        self.names = [c for c, _ in cols]
-        self.n = 0
-        self.first = self.last = None
-        self.sums = {c: 0 for c, k in cols if k == NUM}
-        self.kinds = {}
-
-    def add(self, row):
-        if self.n == 0:
-            self.first = row
-        self.last = row
-        self.n += 1
-        for i, c in enumerate(self.names):
-            if c in self.sums and i < len(row) and row[i].isdigit():
-                self.sums[c] += int(row[i])
-        if "seconds" in self.names and "kind" in self.names and len(row) == len(self.names):
-            k = self.kinds.setdefault(row[self.names.index("kind")], [0, 0])
-            k[0] += 1
-            k[1] += int(row[self.names.index("seconds")])
+def read_csv(ck, path):
+    """The data rows of a CSV as dicts, after checking its header."""
+    with open_csv(path) as f:
+        rows = list(csv.reader(f))
+    want = CSV_HEADERS[os.path.basename(path)].split()
+    if not ck.check(rows and rows[0] == want, f"{path}: header {rows[:1]} != {want}"):
+        return []
+    return [dict(zip(want, r)) for r in rows[1:]]
 
 
 def xl_text(s):
-    """What the XLSX holds for CSV text s (None for empty)."""
+    """What the XLSX holds for CSV text s (None for empty); the CSV's
+    injection guard (a leading ') is not in the workbook."""
     s = BAD_XML_CHARS.sub("\ufffd", s)[:32767]
     return s or None
+
+
+def csv_unguard(s):
+    if len(s) > 1 and s[0] == "'" and s[1] in "=+-@\t\r":
+        return s[1:]
+    return s
 
 
 def parse_iso(s):
@@ -181,16 +212,13 @@ def parse_iso(s):
 
 
 def to_second(v):
-    """A datetime rounded to the nearest second (openpyxl may be a few
-    microseconds off)."""
     return (v + dt.timedelta(microseconds=500000)).replace(microsecond=0)
 
 
 def excel_can_hold(iso):
-    """Whether Excel has a date-time for ISO text iso (1900-03-01 on)."""
     try:
         d = parse_iso(iso)
-    except ValueError:  # years beyond 9999, or negative ones
+    except ValueError:
         return False
     return d >= dt.datetime(1900, 3, 1)
 
@@ -199,14 +227,26 @@ def is_number(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def num_equal(cell, want):
-    if want > 2 ** 53:  # beyond a double's exact integers
-        return math.isclose(float(cell), float(want), rel_tol=1e-15)
-    return float(cell) == float(want) and float(cell).is_integer()
+def hms_seconds(v):
+    """Seconds of an h:mm:ss cell (openpyxl gives a timedelta or days)."""
+    if isinstance(v, dt.timedelta):
+        return v.total_seconds()
+    if isinstance(v, dt.time):
+        return v.hour * 3600 + v.minute * 60 + v.second
+    if is_number(v):
+        return v * 86400.0
+    return None
+
+
+def human_bytes_value(text):
+    m = re.fullmatch(r"([0-9.]+) (B|KiB|MiB|GiB|TiB|PiB|EiB)", text or "")
+    if not m:
+        return None
+    unit = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"].index(m.group(2))
+    return float(m.group(1)) * 1024 ** unit
 
 
 def display_width(v):
-    """Characters the writer reckons a value needs."""
     if v is None:
         return 0
     if isinstance(v, dt.datetime):
@@ -216,12 +256,10 @@ def display_width(v):
     return len(str(v))
 
 
-def human_bytes_value(text):
-    m = re.fullmatch(r"([0-9.]+) (B|KiB|MiB|GiB|TiB|PiB|EiB)", text or "")
-    if not m:
-        return None
-    unit = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"].index(m.group(2))
-    return float(m.group(1)) * 1024 ** unit
+def num_equal(cell, want):
+    if want > 2 ** 53:  # beyond a double's exact integers
+        return math.isclose(float(cell), float(want), rel_tol=1e-15)
+    return float(cell) == float(want) and float(cell).is_integer()
 
 
 # ---------------------------------------------------------------- the zip
@@ -329,10 +367,64 @@ def meta_from_xml(head, tail):
     return freeze, ref, widths
 
 
-# ---------------------------------------------------------------- checks
+class Derived:
+    """An expected value that is a test, not a value: fn(cell value) -> bool."""
+
+    def __init__(self, fn, what):
+        self.fn, self.what = fn, what
+
+
+def check_cell(ck, where, kind, cell, want):
+    """Compares one cell with `want`: CSV text, a Python value, a Derived, or
+    None (types only)."""
+    v = cell.value if cell is not None else None
+    if isinstance(want, Derived):
+        ck.check(want.fn(v), f"{where}: {v!r} is not {want.what}")
+        return
+    if isinstance(want, str) and kind in (NUM, CODE, HMS):
+        want = int(want) if want != "" else None
+    if isinstance(want, str) and kind == DEC:
+        want = float(want) if want != "" else None
+    if v is None:
+        ck.check(want in (None, ""), f"{where}: empty, want {want!r}")
+        return
+    if kind == TIME:
+        if isinstance(v, dt.datetime):
+            ck.check(cell.number_format == DATE_FMT, f"{where}: date-time format {cell.number_format!r}")
+            if want:
+                got = to_second(v).strftime("%Y-%m-%dT%H:%M:%SZ")
+                ck.check(got == want, f"{where}: {got} != CSV {want}")
+        elif isinstance(v, str) and want:
+            ck.check(v == want and not excel_can_hold(want), f"{where}: time as text {v!r} (CSV {want})")
+        else:
+            ck.fail(f"{where}: expected a date-time, got {v!r}")
+    elif kind in (NUM, CODE, DEC):
+        if not ck.check(is_number(v), f"{where}: expected a number, got {v!r}"):
+            return
+        fmt = cell.number_format
+        if kind == NUM:
+            ck.check(fmt == COUNT_FMT, f"{where}: number format {fmt!r}, want {COUNT_FMT!r}")
+        elif kind == CODE:
+            ck.check(fmt in CODE_FMTS, f"{where}: code number format {fmt!r} (no thousands separator)")
+        else:
+            ck.check(fmt == "#,##0.00", f"{where}: decimal format {fmt!r}")
+        if want is not None:
+            if kind == DEC:
+                ck.check(math.isclose(v, want, rel_tol=1e-9, abs_tol=1e-9), f"{where}: {v!r} != {want!r}")
+            else:
+                ck.check(num_equal(v, want), f"{where}: {v!r} != CSV {want}")
+    elif kind == HMS:
+        s = hms_seconds(v)
+        ck.check(cell.number_format == HMS_FMT, f"{where}: duration format {cell.number_format!r}")
+        if ck.check(s is not None, f"{where}: expected a duration, got {v!r}") and want is not None:
+            ck.check(abs(s - want) < 0.5, f"{where}: {s} s != {want} s")
+    else:
+        ck.check(isinstance(v, str), f"{where}: expected text, got {v!r}")
+        if want is not None:
+            ck.check(v == xl_text(csv_unguard(want)), f"{where}: {v!r} != {want!r}")
+
 
 def table_sheets(ck, names, base):
-    """The sheets of table base: base, 'base (2)', ... (consecutive)."""
     out = []
     if base not in names:
         ck.fail(f"no sheet {base!r}")
@@ -347,75 +439,41 @@ def table_sheets(ck, names, base):
     return out
 
 
-def check_cell(ck, where, kind, cell, want):
-    """Compares one cell with CSV text `want` (None: no CSV, types only)."""
-    v = cell.value
-    if kind == TIME:
-        if isinstance(v, dt.datetime):
-            ck.check(cell.number_format == DATE_FMT,
-                     f"{where}: date-time format is {cell.number_format!r}")
-            if want is not None:
-                got = to_second(v).strftime("%Y-%m-%dT%H:%M:%SZ")
-                ck.check(got == want, f"{where}: {got} != CSV {want}")
-        elif isinstance(v, str) and want is not None:
-            # only a time Excel cannot hold may fall back to text
-            ck.check(v == want and not excel_can_hold(want),
-                     f"{where}: time written as text {v!r} (CSV {want})")
-        elif v is None and want is None:
-            pass
-        else:
-            ck.fail(f"{where}: expected a date-time, got {v!r}")
-    elif kind == NUM:
-        if not ck.check(is_number(v), f"{where}: expected a number, got {v!r}"):
-            return
-        ck.check(cell.number_format == COUNT_FMT,
-                 f"{where}: number format is {cell.number_format!r}")
-        if want is not None:
-            ck.check(num_equal(v, int(want)), f"{where}: {v!r} != CSV {want}")
-    else:
-        ck.check(v is None or isinstance(v, str),
-                 f"{where}: expected text, got {v!r}")
-        if want is not None:
-            ck.check(v == xl_text(want), f"{where}: {v!r} != CSV {want!r}")
+def check_back_link(ck, ws, name):
+    found = False
+    for row in ws.iter_rows(min_row=1, max_row=1):
+        for c in row:
+            if c.value == "Back to Summary":
+                found = c.hyperlink is not None and c.hyperlink.location == "'Summary'!A1"
+    ck.check(found, f"{name}: no 'Back to Summary' link to 'Summary'!A1")
 
 
-def check_layout(ck, pkg, wb_full, name, ncols, nrows, maxw, headers):
-    """Frozen header, autofilter over the table, widths that fit."""
-    last = get_column_letter(ncols)
-    want_ref = f"A1:{last}{nrows + 1}"
-    head, tail = pkg.outside_sheet_data(name)
-    freeze, ref, widths = meta_from_xml(head, tail)
-    if wb_full is not None:
-        ws = wb_full[name]
-        freeze, ref = ws.freeze_panes, ws.auto_filter.ref
-        widths = {k: d.width for k, d in ws.column_dimensions.items() if d.width}
-        for i in range(ncols):
-            ck.check(ws.cell(1, i + 1).font.b, f"{name}!{get_column_letter(i + 1)}1: header not bold")
-    ck.check(freeze == "A2", f"{name}: freeze panes {freeze!r}, want 'A2'")
-    ck.check(ref == want_ref, f"{name}: autofilter {ref!r}, want {want_ref!r}")
-    for i in range(ncols):
-        col = get_column_letter(i + 1)
-        w = widths.get(col)
-        need = min(WIDTH_CAP, max(maxw[i], len(headers[i])))
-        if ck.check(w is not None, f"{name}: column {col} has no width"):
-            ck.check(need <= w + 0.5 and w <= WIDTH_CAP + 1,
-                     f"{name}: column {col} width {w} does not fit {need} characters")
+def check_print(ck, ws, name, portrait, min_scale, repeat):
+    ps = ws.page_setup
+    want = "portrait" if portrait else "landscape"
+    ck.check(ps.orientation == want, f"{name}: orientation {ps.orientation!r}, want {want}")
+    scale = int(ps.scale) if ps.scale is not None else 100
+    ck.check(min_scale <= scale <= 100, f"{name}: print scale {scale} %, want >= {min_scale}")
+    pr = ws.sheet_properties.pageSetUpPr
+    ck.check(pr is None or not pr.fitToPage, f"{name}: fit-to-page set (it overrides the scale)")
+    if repeat:
+        ck.check((ws.print_title_rows or "").replace("$", "") == "1:1",
+                 f"{name}: print titles {ws.print_title_rows!r}, want row 1")
+    foot = ws.oddFooter
+    ck.check(foot.right.text == "Page &P of &N", f"{name}: footer right {foot.right.text!r}")
+    ck.check(foot.left.text == "&A", f"{name}: footer left {foot.left.text!r}")
+    return scale
 
 
-def check_table(ck, pkg, wb_ro, wb_full, names, base, csv_path, cols):
-    with open_csv(csv_path) as f:
-        return check_table_csv(ck, pkg, wb_ro, wb_full, names, base, csv_path,
-                               cols, csv.reader(f))
-
-
-def check_table_csv(ck, pkg, wb_ro, wb_full, names, base, csv_path, cols, reader):
-    header = next(reader, None)
-    stats = Stats(cols)
-    want_header = [c for c, _ in cols]
-    ck.check(header == want_header, f"{csv_path}: header {header} != {want_header}")
+def check_table(ck, wb_ro, wb_full, names, base, want_rows):
+    """Checks table base (all its sheets) against want_rows: a list of
+    {header: want} dicts (None: types only). Returns (rows, sheets, values)
+    where values is the list of {header: cell value} read back."""
+    cols = COLUMNS[base][1]
+    heads = [h for h, _, _ in cols]
     sheets = table_sheets(ck, names, base)
     per = ck.max_rows - 1
-    idx = 0
+    got_rows = []
     for k, name in enumerate(sheets):
         ws = wb_ro[name]
         maxw = [0] * len(cols)
@@ -425,193 +483,249 @@ def check_table_csv(ck, pkg, wb_ro, wb_full, names, base, csv_path, cols, reader
             cells += [None] * (len(cols) - len(cells))
             if r == 1:
                 got = [c.value if c is not None else None for c in cells]
-                ck.check(got == want_header, f"{name}: header {got} != {want_header}")
-                if wb_full is None:
-                    for i, c in enumerate(cells):
-                        ck.check(c is not None and c.font.b,
-                                 f"{name}!{get_column_letter(i + 1)}1: header not bold")
+                ck.check(got == heads, f"{name}: header {got} != {heads}")
+                continue
+            if all(c is None or c.value is None for c in cells) and want_rows is not None \
+                    and len(got_rows) >= len(want_rows):
                 continue
             nrows += 1
-            idx += 1
-            want = next(reader, None)
-            if want is None:
-                continue
-            stats.add(want)
-            for i, ((cname, kind), cell) in enumerate(zip(cols, cells)):
-                where = f"{name}!{get_column_letter(i + 1)}{r} ({cname})"
-                if cell is None or cell.value is None:
-                    ck.check(want[i] == "", f"{where}: empty, CSV {want[i]!r}")
-                    continue
-                check_cell(ck, where, kind, cell, want[i])
-                if kind != WRAP:  # wrapping columns have their own cap
-                    maxw[i] = max(maxw[i], display_width(cell.value))
-        last = k == len(sheets) - 1
-        if last:
+            i = len(got_rows)
+            want = want_rows[i] if want_rows is not None and i < len(want_rows) else None
+            if want_rows is not None and want is None:
+                ck.fail(f"{name}!A{r}: a row more than expected")
+            got_rows.append({h: (c.value if c is not None else None) for h, c in zip(heads, cells)})
+            for j, ((h, _, kind), cell) in enumerate(zip(cols, cells)):
+                where = f"{name}!{get_column_letter(j + 1)}{r} ({h})"
+                check_cell(ck, where, kind, cell, want.get(h) if want else None)
+                if kind != WRAP and cell is not None:
+                    maxw[j] = max(maxw[j], display_width(cell.value))
+        if k == len(sheets) - 1:
             ck.check(nrows <= per, f"{name}: {nrows} rows, more than {per}")
         else:
             ck.check(nrows == per, f"{name}: {nrows} rows before a continuation sheet, want {per}")
-        check_layout(ck, pkg, wb_full, name, len(cols), nrows, maxw, want_header)
-    for want in reader:
-        stats.add(want)
-    ck.check(idx == stats.n, f"{base}: {idx} rows in the workbook, {stats.n} in {csv_path}")
-    return stats, sheets
+        if wb_full is not None:
+            check_layout(ck, wb_full[name], name, cols, nrows, maxw)
+    if want_rows is not None:
+        ck.check(len(got_rows) == len(want_rows),
+                 f"{base}: {len(got_rows)} rows in the workbook, want {len(want_rows)}")
+    return len(got_rows), sheets, got_rows
 
 
-def check_inputs(ck, pkg, wb_ro, wb_full, names):
-    sheets = table_sheets(ck, names, "Inputs")
-    want_header = [c for c, _ in INPUT_COLS]
-    n = 0
-    for name in sheets:
-        ws = wb_ro[name]
-        maxw = [0] * len(INPUT_COLS)
-        nrows = 0
-        for r, row in enumerate(ws.iter_rows(), start=1):
-            cells = list(row)[:len(INPUT_COLS)]
-            cells += [None] * (len(INPUT_COLS) - len(cells))
-            if r == 1:
-                got = [c.value if c is not None else None for c in cells]
-                ck.check(got == want_header, f"{name}: header {got} != {want_header}")
+def check_layout(ck, ws, name, cols, nrows, maxw):
+    last = get_column_letter(len(cols))
+    ck.check(ws.freeze_panes == "A2", f"{name}: freeze panes {ws.freeze_panes!r}")
+    for j in range(len(cols)):
+        ck.check(ws.cell(1, j + 1).font.b, f"{name}!{get_column_letter(j + 1)}1: header not bold")
+    ref = f"A1:{last}{max(nrows, 1) + 1}"
+    tables = list(ws.tables.values())
+    if ck.check(len(tables) == 1, f"{name}: {len(tables)} Excel tables, want 1"):
+        t = tables[0]
+        ck.check(t.ref == ref, f"{name}: table over {t.ref}, want {ref}")
+        ck.check(t.tableStyleInfo is not None and t.tableStyleInfo.showRowStripes,
+                 f"{name}: table rows not banded")
+        ck.check(t.autoFilter is not None and t.autoFilter.ref == ref,
+                 f"{name}: table without an autofilter over {ref}")
+    for j, (h, _, kind) in enumerate(cols):
+        col = get_column_letter(j + 1)
+        d = ws.column_dimensions.get(col)
+        w = d.width if d is not None else None
+        if ck.check(w, f"{name}: column {col} has no width"):
+            need = min(WIDTH_CAP, maxw[j])
+            ck.check(need <= w + 0.5 and w <= WIDTH_CAP + 1,
+                     f"{name}: column {col} ({h}) width {w} does not fit {need} characters")
+    check_back_link(ck, ws, name)
+    check_print(ck, ws, name, False, 70, True)
+    area = ws.print_area or ""
+    if isinstance(area, list):
+        area = ",".join(area)
+    area = re.sub(r"^.*!", "", area.replace("$", ""))
+    ck.check(area == ref or area == f"A1:{last}2" and nrows == 0,
+             f"{name}: print area {ws.print_area!r}, want {ref}")
+
+
+def is_tail(short, path):
+    """Whether short is path or a tail of it starting after a '/'."""
+    if not isinstance(short, str) or not short:
+        return False
+    return short == path or (path.endswith(short) and path[-len(short) - 1] == "/")
+
+
+def read_stderr(path):
+    """{path: [(line, reason)]} of the FILE:LINE: reason lines of stderr."""
+    out = {}
+    pat = re.compile(r"^(.+?):(?:event )?(\d+): (.+)$")
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("flowreport:"):
                 continue
-            nrows += 1
-            vals = {}
-            for i, ((cname, kind), cell) in enumerate(zip(INPUT_COLS, cells)):
-                where = f"{name}!{get_column_letter(i + 1)}{r} ({cname})"
-                vals[cname] = cell.value if cell is not None else None
-                if cell is None or cell.value is None:
-                    ck.check(cname in ("error", "first_start", "last_start", "path", "etag"),
-                             f"{where}: empty")
-                    continue
-                check_cell(ck, where, kind, cell, None)
-                w = display_width(cell.value)
-                if kind != WRAP:
-                    maxw[i] = max(maxw[i], w)
-            ck.check(vals["status"] in STATUSES, f"{name}!B{r}: status {vals['status']!r}")
-            ck.check(vals["format"] in FORMATS, f"{name}!C{r}: format {vals['format']!r}")
-            ck.check(isinstance(vals["sha256"], str) and re.fullmatch("[0-9a-f]{64}", vals["sha256"] or ""),
-                     f"{name}!F{r}: sha256 {vals['sha256']!r}")
-            ck.check((vals["status"] == "OK") == (vals["error"] is None),
-                     f"{name}!O{r}: status {vals['status']} with error {vals['error']!r}")
-            ck.check(vals["etag"] is None or isinstance(vals["etag"], str),
-                     f"{name}!P{r}: etag {vals['etag']!r}")
-        n += nrows
-        check_layout(ck, pkg, wb_full, name, len(INPUT_COLS), nrows, maxw, want_header)
-    return n, sheets
+            m = pat.match(line)
+            if m:
+                out.setdefault(m.group(1), []).append((int(m.group(2)), m.group(3)))
+    return out
 
 
-def read_summary(ck, ws):
-    """{(section, label): (B cell, C value)}, plus the rows' A texts."""
+def read_labels(ck, ws, sheet, sections):
+    """{(section, label): (B cell, C value)} of a Summary-like sheet."""
     out, section = {}, None
-    for r, row in enumerate(ws.iter_rows(max_col=3), start=1):
+    for row in ws.iter_rows(max_col=3):
         cells = list(row) + [None] * (3 - len(row))
         a = cells[0].value if cells[0] is not None else None
         b = cells[1] if cells[1] is not None and cells[1].value is not None else None
         c = cells[2].value if cells[2] is not None else None
-        if a in SECTIONS and b is None and c is None:
-            section = a
+        if isinstance(a, str) and any(a.startswith(s) for s in sections) and b is None and c is None:
+            section = next(s for s in sections if a.startswith(s))
             continue
         if a is None or section is None:
             continue
-        ck.check((section, a) not in out, f"Summary: {section}/{a} twice")
+        ck.check((section, a) not in out, f"{sheet}: {section}/{a} twice")
         out[(section, a)] = (b, c)
     return out
 
 
-def check_summary(ck, s, windows, tables, n_inputs, split):
-    """windows: Stats of windows.csv; tables: {sheet base: Stats}."""
-    def cell(section, label):
-        if (section, label) not in s:
-            ck.fail(f"Summary: no {section}/{label} row")
+class Labels:
+    def __init__(self, ck, sheet, d):
+        self.ck, self.sheet, self.d = ck, sheet, d
+
+    def get(self, section, label):
+        if (section, label) not in self.d:
+            self.ck.fail(f"{self.sheet}: no {section}/{label} row")
             return None, None
-        return s[(section, label)]
+        return self.d[(section, label)]
 
-    def num(section, label, want):
-        b, _ = cell(section, label)
-        if b is None and want is None:
-            return
-        if ck.check(b is not None and is_number(b.value), f"Summary {section}/{label}: not a number"):
-            ck.check(b.number_format == COUNT_FMT, f"Summary {section}/{label}: format {b.number_format!r}")
+    def num(self, section, label, want, human=False):
+        b, c = self.get(section, label)
+        ck, where = self.ck, f"{self.sheet} {section}/{label}"
+        if b is None:
+            return None
+        if ck.check(is_number(b.value), f"{where}: not a number: {b.value!r}"):
+            ck.check(b.number_format == COUNT_FMT, f"{where}: format {b.number_format!r}")
             if want is not None:
-                ck.check(num_equal(b.value, want), f"Summary {section}/{label}: {b.value} != {want}")
+                ck.check(num_equal(b.value, want), f"{where}: {b.value} != {want}")
+            if human and b.value >= 1024:
+                h = human_bytes_value(c)
+                ck.check(h is not None and abs(h - b.value) <= 0.06 * b.value,
+                         f"{where}: human size {c!r} for {b.value}")
+        return c
 
-    # period
-    start, _ = cell("Period", "Start (UTC)")
-    end, _ = cell("Period", "End (UTC)")
+
+def check_summary(ck, wb_ro, wb_full, names, windows, gaps, ifaces, inputs, counts, fetch):
+    ws = wb_ro["Summary"]
+    s = Labels(ck, "Summary", read_labels(ck, ws, "Summary", [
+        "Period (UTC)", "Sources", "Completeness", "Totals", "Sheets"]))
+    start, _ = s.get("Period (UTC)", "Start (UTC)")
+    end, _ = s.get("Period (UTC)", "End (UTC)")
     for label, c in (("Start", start), ("End", end)):
         if c is not None:
             ck.check(isinstance(c.value, dt.datetime) and c.number_format == DATE_FMT,
                      f"Summary Period/{label}: not a date-time: {c.value!r}")
-    if windows.n:
-        if start is not None and isinstance(start.value, dt.datetime):
-            ck.check(to_second(start.value) == parse_iso(windows.first[0]),
-                     f"Summary: period start {start.value} != first window {windows.first[0]}")
-        if end is not None and isinstance(end.value, dt.datetime):
-            ck.check(to_second(end.value) == parse_iso(windows.last[1]),
-                     f"Summary: period end {end.value} != last window end {windows.last[1]}")
-    num("Period", "Windows", windows.n)
-    num("Period", "Window size (seconds)", None)
+    if windows and start is not None and isinstance(start.value, dt.datetime):
+        ck.check(to_second(start.value) == parse_iso(windows[0]["window_start"]),
+                 f"Summary: period start {start.value} != first window")
+    if windows and end is not None and isinstance(end.value, dt.datetime):
+        ck.check(to_second(end.value) == parse_iso(windows[-1]["window_end"]),
+                 f"Summary: period end {end.value} != last window end")
+    s.num("Period (UTC)", "Windows", len(windows))
 
-    # totals = sums over windows.csv
-    for label, col in TOTALS.items():
-        num("Totals", label, windows.sums[col])
-        if "bytes" in col or label == "Bytes":
-            b, c = cell("Totals", label)
-            if b is not None and is_number(b.value) and b.value >= 1024:
-                h = human_bytes_value(c)
-                ck.check(h is not None and abs(h - b.value) <= 0.06 * b.value,
-                         f"Summary Totals/{label}: human size {c!r} for {b.value}")
-    num("Totals", "Interfaces", tables["Interfaces"].n)
-    num("Inputs", "Records in period", windows.sums["records"])
-    num("Inputs", "Files", n_inputs)
-    for label in ("Bytes read", "Text bytes"):
-        b, c = cell("Inputs", label)
-        if b is not None and is_number(b.value) and b.value >= 1024:
-            h = human_bytes_value(c)
-            ck.check(h is not None and abs(h - b.value) <= 0.06 * b.value,
-                     f"Summary Inputs/{label}: human size {c!r} for {b.value}")
+    def wsum(col):
+        return sum(int(w[col]) for w in windows)
 
-    # gaps
+    for label, col in (("Records", "records"), ("Accepted records", "accept_records"),
+                       ("Rejected records", "reject_records"),
+                       ("NODATA records", "nodata_records"),
+                       ("SKIPDATA records", "skipdata_records"), ("Packets", "packets")):
+        s.num("Totals", label, wsum(col))
+    s.num("Totals", "Bytes", wsum("bytes"), human=True)
+    s.num("Totals", "Interfaces", len(ifaces))
     for kind in ("NODATA", "SKIPDATA"):
-        count, seconds = tables["Gaps"].kinds.get(kind, [0, 0])
-        num("Gaps", f"{kind} gaps", count)
-        num("Gaps", f"{kind} gap time (seconds)", seconds)
-
-    # top tables and sheets
-    for base in ("Top talkers", "Top rejected", "Top ports"):
-        num("Top tables", base, tables[base].n)
-    for base, stats in tables.items():
-        num("Sheets", base, stats.n)
-        _, note = cell("Sheets", base)
-        sheets = split.get(base, [base])
-        if len(sheets) > 1:
-            ck.check(note is not None and sheets[-1] in note,
-                     f"Summary Sheets/{base}: note {note!r} does not name {sheets[-1]!r}")
-    num("Sheets", "Inputs", n_inputs)
+        g = [int(x["seconds"]) for x in gaps if x["kind"] == kind]
+        note = s.num("Totals", f"{kind} time (s)", sum(g))
+        ck.check(isinstance(note, str) and re.search(rf"\b{len(g)} gaps?\b", note)
+                 and (len(g) == 1) == (f"{len(g)} gap," in note + ","),
+                 f"Summary Totals/{kind} time: note {note!r} does not count {len(g)} gap(s)")
+    if inputs is not None:
+        failed = sum(1 for i in inputs if i["status"] in ("UNREADABLE", "UNSUPPORTED"))
+        damaged = any(i["status"] == "DAMAGED" for i in inputs)
+        note = s.num("Completeness", "Files read", len(inputs) - failed)
+        ck.check(isinstance(note, str) and note.startswith(f"of {len(inputs):,} found")
+                 and ("damaged" in note) == damaged and ("failed" in note) == (failed > 0),
+                 f"Summary: Files read note {note!r}")
+        s.num("Completeness", "Malformed lines", sum(int(i["malformed"]) for i in inputs))
+        s.num("Completeness", "Records outside the period", sum(int(i["excluded"]) for i in inputs))
+        s.num("Completeness", "Records without a start time", sum(int(i["untimed"]) for i in inputs))
+    for i, f in enumerate(fetch or []):
+        label = "Fetched objects read" if len(fetch) == 1 else f"Fetched objects read ({i + 1})"
+        note = s.num("Completeness", label, int(f["read"]))
+        ck.check(isinstance(note, str) and (xl_text(csv_unguard(f["source"])) or "")[:120] in note,
+                 f"Summary {label}: note {note!r} does not name the source")
+    # links to every other sheet, with the table's row count
+    links = {}
+    if wb_full is not None:
+        for row in wb_full["Summary"].iter_rows():
+            for c in row:
+                if c.hyperlink is not None:
+                    links[c.hyperlink.location] = c.value
+        for name in names[1:]:
+            if " (" in name and name.endswith(")"):
+                continue  # continuation sheets are named in the notes
+            text = links.get(f"'{name}'!A1")
+            if ck.check(isinstance(text, str) and text.startswith(name),
+                        f"Summary: no link to sheet {name}"):
+                base = name
+                if base in counts and base != "How to read":
+                    m = re.search(r": ([0-9,]+) rows?\b", text)
+                    ck.check(m and int(m.group(1).replace(",", "")) == counts[base]
+                             and m.group(1) == f"{counts[base]:,}",
+                             f"Summary: link {text!r} does not say {counts[base]:,} rows")
+        check_print(ck, wb_full["Summary"], "Summary", True, 90, False)
     return end.value if end is not None else None
 
 
-def check_fetch_summary(ck, s, rows):
-    """rows: fetch.csv's data rows, or None when there is no fetch.csv."""
+def check_details(ck, wb_ro, wb_full, windows, gaps, inputs, counts, fetch_rows):
+    d = Labels(ck, "Details", read_labels(ck, wb_ro["Details"], "Details", [
+        "Inputs", "Totals", "Top tables", "Provenance"]))
+    if inputs is not None:
+        d.num("Inputs", "Files", len(inputs))
+        d.num("Inputs", "Files failed", sum(1 for i in inputs if i["status"] != "OK"))
+        d.num("Inputs", "Bytes read", sum(int(i["size"]) for i in inputs), human=True)
+        d.num("Inputs", "Text bytes", sum(int(i["text_bytes"]) for i in inputs), human=True)
+        d.num("Inputs", "Lines", sum(int(i["lines"]) for i in inputs))
+        for label, col in (("Excluded records", "excluded"), ("Untimed records", "untimed"),
+                           ("Malformed lines", "malformed"), ("TGW records", "tgw_records")):
+            d.num("Inputs", label, sum(int(i[col]) for i in inputs))
+    d.num("Inputs", "Records in period", sum(int(w["records"]) for w in windows))
+    d.num("Totals", "OK records", sum(int(w["ok_records"]) for w in windows))
+    d.num("Totals", "Accepted bytes", sum(int(w["accept_bytes"]) for w in windows), human=True)
+    d.num("Totals", "Rejected bytes", sum(int(w["reject_bytes"]) for w in windows), human=True)
+    for kind in ("NODATA", "SKIPDATA"):
+        d.num("Totals", f"{kind} gaps", sum(1 for g in gaps if g["kind"] == kind))
+    for base in ("Top talkers", "Top rejected", "Top ports"):
+        d.num("Top tables", base, counts[base])
+    b, _ = d.get("Provenance", "Inputs SHA-256")
+    ck.check(b is not None and re.fullmatch("[0-9a-f]{64}", str(b.value)),
+             f"Details: Inputs SHA-256 {b.value if b else None!r}")
+    check_fetch_lines(ck, d.d, fetch_rows)
+    if wb_full is not None:
+        check_back_link(ck, wb_full["Details"], "Details")
+        check_print(ck, wb_full["Details"], "Details", True, 90, False)
+
+
+def check_fetch_lines(ck, s, rows):
     labels = [lab for (sec, lab) in s if sec == "Provenance" and re.fullmatch(r"Fetch( \d+)?", lab)]
     if rows is None:
-        ck.check(not labels, f"Summary: fetch lines {labels} without fetch.csv")
-        ck.check(("Sheets", "Fetch") not in s, "Summary: Sheets/Fetch without fetch.csv")
+        ck.check(not labels, f"Details: fetch lines {labels} without fetch.csv")
         return
     want_labels = ["Fetch"] if len(rows) == 1 else [f"Fetch {i + 1}" for i in range(len(rows))]
-    ck.check(sorted(labels) == sorted(want_labels), f"Summary: fetch lines {labels} != {want_labels}")
-    b, _ = s.get(("Sheets", "Fetch"), (None, None))
-    if ck.check(b is not None and is_number(b.value), "Summary: no Sheets/Fetch count"):
-        ck.check(num_equal(b.value, len(rows)), f"Summary Sheets/Fetch: {b.value} != {len(rows)}")
-    names = [c for c, _ in FETCH_COLS]
-    for label, row in zip(want_labels, rows):
-        if ("Provenance", label) not in s or len(row) != len(names):
+    ck.check(sorted(labels) == sorted(want_labels), f"Details: fetch lines {labels} != {want_labels}")
+    for label, f in zip(want_labels, rows):
+        if ("Provenance", label) not in s:
             continue
-        f = dict(zip(names, row))
         b, _ = s[("Provenance", label)]
         line = b.value if b is not None else None
-        if not ck.check(isinstance(line, str), f"Summary Provenance/{label}: no text"):
+        if not ck.check(isinstance(line, str), f"Details Provenance/{label}: no text"):
             continue
-        prefix = (xl_text(f["source"]) or "") + ": "
-        ck.check(line.startswith(prefix), f"Summary Provenance/{label}: {line!r} does not name {f['source']!r}")
+        prefix = (xl_text(csv_unguard(f["source"])) or "") + ": "
+        ck.check(line.startswith(prefix), f"Details {label}: {line!r} does not name {f['source']!r}")
         listed, read, failed, skipped = (int(f[k]) for k in ("listed", "read", "failed", "skipped"))
         want = max(listed - skipped, 0)
         one, many = FETCH_KINDS.get(f["kind"], ("object", "objects"))
@@ -619,23 +733,20 @@ def check_fetch_summary(ck, s, rows):
         rest = line[len(prefix):]
         if complete and want:
             ck.check(rest.startswith(f"all {want} {one if want == 1 else many} read"),
-                     f"Summary Provenance/{label}: complete fetch written as {rest!r}")
+                     f"Details {label}: complete fetch written as {rest!r}")
         elif complete:
-            ck.check(rest.startswith("nothing to read"), f"Summary Provenance/{label}: {rest!r}")
+            ck.check(rest.startswith("nothing to read"), f"Details {label}: {rest!r}")
         else:
             ck.check("see sheet Fetch" in rest and not rest.startswith("all "),
-                     f"Summary Provenance/{label}: incomplete fetch written as {rest!r}")
+                     f"Details {label}: incomplete fetch written as {rest!r}")
             if failed:
                 ck.check(rest.startswith(f"{failed} of {want} "),
-                         f"Summary Provenance/{label}: {rest!r} does not say {failed} of {want} failed")
+                         f"Details {label}: {rest!r} does not say {failed} of {want} failed")
         if skipped:
-            ck.check(f"{skipped} skipped" in rest, f"Summary Provenance/{label}: {rest!r} hides the skipped")
+            ck.check(f"{skipped} skipped" in rest, f"Details {label}: {rest!r} hides the skipped")
 
 
 def check_charts(ck, pkg, n_windows):
-    # Windows never needs a second sheet (at most 1,000,000 windows); in a
-    # test build with fewer rows per sheet the charts show the first sheet's
-    # windows and only Summary has them.
     split = n_windows > ck.max_rows - 1
     n_windows = min(n_windows, ck.max_rows - 1)
     rng = re.compile(r"^'?Windows'?!\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?$")
@@ -646,81 +757,196 @@ def check_charts(ck, pkg, n_windows):
         if n_windows == 0 or (split and name == "Windows"):
             ck.check(not charts, f"{name}: {len(charts)} unexpected charts")
             continue
+        if name == "Windows" and not charts:
+            continue  # the charts are on the Summary
         ck.check(len(charts) >= 1, f"{name}: no chart")
         seen = set()
         for formulas in charts:
-            ck.check(formulas, f"{name}: a chart without range formulas")
             for f in formulas:
                 m = rng.match(f or "")
                 if not ck.check(m, f"{name}: chart formula {f!r} is not a Windows range"):
                     continue
                 c1, r1, c2, r2 = m.groups()
-                if c2 is None and r1 == "1":  # a series name: the header cell
+                if c2 is None and r1 == "1":
                     continue
-                if c2 is None:  # a one-cell range: one window
+                if c2 is None:
                     c2, r2 = c1, r1
                 ck.check(c1 == c2 and r1 == "2" and int(r2) == n_windows + 1,
-                         f"{name}: chart range {f!r}, want rows 2..{n_windows + 1} of one column")
+                         f"{name}: chart range {f!r}, want rows 2..{n_windows + 1}")
                 seen.add(c1)
-        for col, what in (("A", "window_start"), ("J", "bytes"), ("F", "reject_records")):
+        for col, what in (("A", "window start"), ("N", "bytes in the chart unit"),
+                          ("F", "rejected records")):
             ck.check(col in seen, f"{name}: no chart series reads {what} (column {col})")
 
 
+def check_semantics(ck, path):
+    """Every "Header = csv_name" pair is written in SEMANTICS.md."""
+    with open(path, encoding="utf-8") as f:
+        text = re.sub(r"\s+", " ", f.read())
+    for base, (csv_name, cols) in COLUMNS.items():
+        for h, c, _ in cols:
+            if c is None or h == c.replace("_", " ").capitalize():
+                continue
+            if h in ("Records", "Packets", "Bytes", "Rank", "Reason", "Files"):
+                continue
+            ck.check(f"{h} = {c}" in text, f"SEMANTICS.md does not say {h} = {c}")
+
+
 def main(argv):
-    max_rows = EXCEL_ROWS
+    max_rows, stderr_path, sem = EXCEL_ROWS, None, None
     args = argv[1:]
-    if len(args) == 3 and args[0] == "--max-rows":
-        max_rows = int(args[1])
-        args = args[2:]
+    while len(args) > 1 and args[0].startswith("--"):
+        opt, val, args = args[0], args[1], args[2:]
+        if opt == "--max-rows":
+            max_rows = int(val)
+        elif opt == "--stderr":
+            stderr_path = val
+        elif opt == "--semantics":
+            sem = val
+        else:
+            args = []
     if len(args) != 1 or max_rows < 2:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
     d = args[0]
     path = os.path.join(d, "report.xlsx")
     ck = Checker(max_rows)
+    if sem:
+        check_semantics(ck, sem)
 
     pkg = Package(path)
     names = [n for n, _ in pkg.sheets]
     wb_ro = openpyxl.load_workbook(path, read_only=True)
-    wb_full = None
-    if pkg.sheet_xml_size() < SMALL_XML:
-        wb_full = openpyxl.load_workbook(path)
+    wb_full = openpyxl.load_workbook(path) if pkg.sheet_xml_size() < SMALL_XML else None
 
-    tables, split = {}, {}
-    for base, csv_name, cols in TABLES:
-        rows, sheets = check_table(ck, pkg, wb_ro, wb_full, names, base,
-                                   os.path.join(d, csv_name), cols)
-        tables[base], split[base] = rows, sheets
-    n_inputs, split["Inputs"] = check_inputs(ck, pkg, wb_ro, wb_full, names)
-    inputs_csv = os.path.join(d, "inputs.csv")
-    if os.path.exists(inputs_csv):
-        st, _ = check_table(ck, pkg, wb_ro, wb_full, names, "Inputs", inputs_csv, INPUT_COLS)
-        ck.check(st.n == n_inputs, f"inputs.csv: {st.n} rows, the workbook {n_inputs}")
-    fetch_csv = os.path.join(d, "fetch.csv")
-    fetch_rows = None
-    bases = [t[0] for t in TABLES] + ["Inputs"]
-    if os.path.exists(fetch_csv):
-        tables_fetch, split["Fetch"] = check_table(ck, pkg, wb_ro, wb_full, names, "Fetch",
-                                                   fetch_csv, FETCH_COLS)
-        ck.check(tables_fetch.n > 0, "fetch.csv exists but has no rows")
-        with open_csv(fetch_csv) as f:
-            fetch_rows = list(csv.reader(f))[1:]
-        bases.append("Fetch")
+    def csv_of(name):
+        p = os.path.join(d, name)
+        return read_csv(ck, p) if os.path.exists(p) else None
+
+    windows, ifaces, gaps = csv_of("windows.csv"), csv_of("interfaces.csv"), csv_of("gaps.csv")
+    talkers, rejected, ports = csv_of("top_talkers.csv"), csv_of("top_rejected.csv"), csv_of("top_ports.csv")
+    inputs, problems, fetch = csv_of("inputs.csv"), csv_of("problems.csv"), csv_of("fetch.csv")
+
+    def plain(base, rows):
+        """Wanted cells of the columns that are in the CSV."""
+        cols = COLUMNS[base][1]
+        return [{h: r[c] for h, c, _ in cols if c is not None} for r in rows]
+
+    counts, split, got = {}, {}, {}
+
+    def table(base, want):
+        n, sheets, rows = check_table(ck, wb_ro, wb_full, names, base, want)
+        counts[base], split[base], got[base] = n, sheets, rows
+
+    # Windows: the chart column is bytes / 1024^k, one k for the sheet
+    table("Windows", plain("Windows", windows))
+    ks = set()
+    for w, g in zip(windows, got["Windows"]):
+        v, b = g.get("Bytes (chart unit)"), int(w["bytes"])
+        if is_number(v) and v > 0 and b > 0:
+            k = round(math.log(b / v, 1024))
+            ks.add(k)
+            ck.check(math.isclose(b / 1024 ** k, v, rel_tol=1e-9), f"Windows: chart bytes {v} for {b}")
+    ck.check(len(ks) <= 1, f"Windows: chart unit changes between rows ({ks})")
+
+    want = plain("Interfaces", ifaces)
+    for r, w in zip(ifaces, want):
+        for kind in ("NODATA", "SKIPDATA"):
+            sec = sum(int(g["seconds"]) for g in gaps
+                      if g["interface_id"] == r["interface_id"] and g["kind"] == kind)
+            w[f"{kind} time (s)"] = sec
+            w[f"{kind} time (h:mm:ss)"] = sec
+    table("Interfaces", want)
+    want = plain("Gaps", gaps)
+    for r, w in zip(gaps, want):
+        w["Meaning"] = MEANING.get(r["kind"], "")
+        w["Duration (h:mm:ss)"] = int(r["seconds"])
+    table("Gaps", want)
+    table("Top talkers", plain("Top talkers", talkers))
+    table("Top rejected", plain("Top rejected", rejected))
+    want = plain("Top ports", ports)
+    for r, w in zip(ports, want):
+        p = int(r["protocol"])
+        w["Protocol name"] = IANA[p] if p in IANA else Derived(
+            lambda v: v is None or isinstance(v, str) and v, "a protocol name or empty")
+    table("Top ports", want)
+
+    # Inputs: the file name first (a tail of the path that tells the
+    # inputs apart), the sheet's status, the full path later
+    if inputs is not None:
+        want = plain("Inputs", inputs)
+        for r, w in zip(inputs, want):
+            p = xl_text(csv_unguard(r["path"])) or ""
+            w["File"] = Derived(lambda v, p=p: is_tail(v, p), f"a tail of {p!r}")
+            st = r["status"]
+            w["Status"] = STATUS.get(st, "MALFORMED LINES" if int(r["malformed"]) else "OK")
+    else:
+        want = None
+    table("Inputs", want)
+    files = [g["File"] for g in got["Inputs"]]
+    ck.check(len(set(files)) == len(files), "Inputs: two inputs with the same File name")
+    short = {g["Full path"]: g["File"] for g in got["Inputs"]}
+
+    # Problems: a row per input not read whole, then its kept examples
+    want = None
+    if inputs is not None and stderr_path:
+        examples = read_stderr(stderr_path)
+        want = []
+        for r in inputs:
+            p = r["path"]
+            if r["status"] != "OK":
+                want.append({"File": short.get(p), "Line or event": None, "Full path": p,
+                             "Reason": Derived(lambda v, s=STATUS[r["status"]]: isinstance(v, str)
+                                               and v.startswith(s + ":"), "the status and error")})
+            for line, reason in examples.pop(p, []):
+                want.append({"File": short.get(p), "Line or event": line, "Reason": reason,
+                             "Full path": p})
+        ck.check(not examples, f"stderr names examples of files not on sheet Inputs: {list(examples)[:3]}")
+    table("Problems", want)
+    ck.check(stderr_path is None or counts["Problems"] > 0 or not any(
+        int(r["malformed"]) for r in inputs or []), "Problems: empty although lines were malformed")
+
+    if problems is not None:
+        want = plain("Problem reasons", problems)
+        for r, w in zip(problems, want):
+            w["First example (file:line)"] = (
+                f"{short.get(r['example_path'], '?')}:{r['example_line']}" if r["example_path"] else None)
+            if r["reason"] == NOT_KEPT:
+                w["Reason"] = NOT_KEPT
+        table("Problem reasons", want)
+    else:
+        table("Problem reasons", None)  # the reference writes no problems.csv
+    if fetch is not None:
+        table("Fetch", plain("Fetch", fetch))
+        ck.check(len(fetch) > 0, "fetch.csv exists but has no rows")
     else:
         ck.check(not any(n == "Fetch" or n.startswith("Fetch (") for n in names),
                  "a Fetch sheet without fetch.csv")
+    table("How to read", None)
+    if wb_full is not None and "How to read" in names:
+        hs = [wb_full[n] for n in split["How to read"]]
+        text = " ".join(str(c.value) for ws in hs for row in ws.iter_rows() for c in row
+                        if c.value is not None)
+        terms = [str(c.value) for ws in hs for c in ws["A"]]
+        for t in HOWTO_TERMS:
+            ck.check(t in terms, f"How to read: no row for {t}")
+        for t in NOT_LOGGED:
+            ck.check(t in text, f"How to read: what is not logged misses {t!r}")
 
-    want_names = ["Summary"]
+    bases = ["How to read", "Windows", "Interfaces", "Gaps", "Top talkers", "Top rejected",
+             "Top ports", "Inputs", "Problems", "Problem reasons"]
+    if fetch is not None:
+        bases.append("Fetch")
+    want_names = ["Summary", "Details"]
     for base in bases:
-        want_names += split[base] or [base]
+        want_names += split.get(base) or [base]
     ck.check(names == want_names, f"sheets {names} != {want_names}")
 
     end = None
-    if ck.check("Summary" in names, "no sheet Summary"):
-        s = read_summary(ck, wb_ro["Summary"])
-        end = check_summary(ck, s, tables["Windows"], tables, n_inputs, split)
-        check_fetch_summary(ck, s, fetch_rows)
-    check_charts(ck, pkg, tables["Windows"].n)
+    if ck.check("Summary" in names and "Details" in names, "no sheet Summary or Details"):
+        end = check_summary(ck, wb_ro, wb_full, names, windows, gaps, ifaces, inputs, counts, fetch)
+        check_details(ck, wb_ro, wb_full, windows, gaps, inputs, counts, fetch)
+    check_charts(ck, pkg, len(windows))
 
     props = wb_ro.properties
     ck.check(props.creator == "flowreport", f"creator {props.creator!r}")
@@ -736,9 +962,8 @@ def main(argv):
         for e in ck.errors:
             print("FAIL:", e)
         return 1
-    print(f"PASS: {path}: {len(names)} sheets, {sum(t.n for t in tables.values())} "
-          f"table rows, {n_inputs} inputs and "
-          f"{len(fetch_rows) if fetch_rows is not None else 'no'} fetch rows match the CSVs")
+    print(f"PASS: {path}: {len(names)} sheets, {sum(counts.values())} table rows match the CSVs"
+          + (" and stderr" if stderr_path else ""))
     return 0
 
 

@@ -4,7 +4,8 @@
 # same run (check_xlsx.py) for the demo's hand-made reports and for
 # flowreport on samples/; byte-identical workbooks from the same input;
 # failed writes that leave nothing behind (check_fail.sh); LibreOffice
-# converting the workbook to PDF (check_soffice.sh, when installed).
+# converting the workbook to PDF (check_soffice.sh, when installed) and the
+# pages read back with pdftotext (check_pdf.py).
 # XLSX_DEMO_ROWS4, when set, is xlsx_demo built with -DFR_XLSX_MAX_ROWS=4:
 # its tables continue over several sheets.
 . "$(dirname "$0")/../lib.sh"
@@ -26,9 +27,11 @@ if [ -n "${XLSX_DEMO_ROWS4:-}" ]; then
     done
 fi
 
-set +e; "$FLOWREPORT" -q -o "$TMP/samples" "$top_srcdir/samples" 2>/dev/null; rc=$?; set -e
+set +e; "$FLOWREPORT" -q -o "$TMP/samples" "$top_srcdir/samples" 2>"$TMP/samples.err"; rc=$?; set -e
 [ "$rc" -le 1 ] || fail "flowreport on samples/ exited $rc"
-"$PYTHON" "$here/check_xlsx.py" "$TMP/samples" >&2 || fail "samples/: report.xlsx differs from the CSVs"
+grep -q ': expected 14 fields' "$TMP/samples.err" || fail "samples/: no malformed-line example on stderr"
+"$PYTHON" "$here/check_xlsx.py" --stderr "$TMP/samples.err" --semantics "$top_srcdir/doc/SEMANTICS.md" \
+    "$TMP/samples" >&2 || fail "samples/: report.xlsx differs from the CSVs and stderr"
 
 # The workbook against the independent reference: flowreport's report.xlsx
 # beside the CSVs that tests/ref/flowref.py computed from the same data.

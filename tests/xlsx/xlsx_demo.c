@@ -198,7 +198,8 @@ static void demo_small(demo *d)
     }
     for (size_t i = 0; i < r->n_gaps; i++) {
         fr_gap_row *g = &r->gaps[i];
-        g->interface_id = r->ifaces[i % 3].interface_id;
+        /* sorted by interface id, then start, as fr_report says */
+        g->interface_id = r->ifaces[i * 3 / r->n_gaps].interface_id;
         g->kind = i == 3 ? FR_GAP_SKIPDATA : FR_GAP_NODATA;
         g->start = T0 + 1800 * (int64_t)(i + 1);
         g->end = g->start + 600 + 120 * (int64_t)i;

@@ -5,7 +5,6 @@
 #include "fr_cwl.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,15 +304,27 @@ static void note_failure(fr_cwl_source *s, const char *msg)
     unlock(s);
 }
 
+/* What one call cost, kept past fr_aws_response_clear. */
+typedef struct call_cost {
+    int attempts, throttles;
+    uint64_t bytes;
+} call_cost;
+
+static call_cost cost_of(const fr_aws_response *rs)
+{
+    call_cost c = {rs->attempts, rs->throttles, rs->bytes};
+    return c;
+}
+
 /* Adds one call's counters. */
-static void note_call(fr_cwl_source *s, const fr_aws_response *rs, uint64_t pages, uint64_t events)
+static void note_call(fr_cwl_source *s, call_cost c, uint64_t pages, uint64_t events)
 {
     if (lock(s) != 0)
         return;
-    s->requests += (uint64_t)rs->attempts;
-    s->retries += rs->attempts > 1 ? (uint64_t)(rs->attempts - 1) : 0;
-    s->throttles += (uint64_t)rs->throttles;
-    s->bytes += rs->bytes;
+    s->requests += (uint64_t)c.attempts;
+    s->retries += c.attempts > 1 ? (uint64_t)(c.attempts - 1) : 0;
+    s->throttles += (uint64_t)c.throttles;
+    s->bytes += c.bytes;
     s->pages += pages;
     s->events += events;
     unlock(s);
@@ -543,77 +554,93 @@ static int buf_reserve(buf *b, size_t extra)
     return 0;
 }
 
-/* Builds the request body. Returns a malloc'd JSON text or NULL. */
-static char *request_body(const cwl_slice *c, const char *token)
+/* Appends s as a JSON string. Returns 0 or -1. */
+static int put_json_str(buf *b, const char *s)
 {
-    const fr_cwl_source *s = c->src;
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    int bad = 0;
-    bad |= json_object_set_new(o, s->is_arn ? "logGroupIdentifier" : "logGroupName",
-                               json_string(s->group));
-    if (s->stream_prefix)
-        bad |= json_object_set_new(o, "logStreamNamePrefix", json_string(s->stream_prefix));
-    bad |= json_object_set_new(o, "startTime", json_integer((json_int_t)c->start * 1000));
-    bad |= json_object_set_new(o, "endTime", json_integer((json_int_t)c->end * 1000 - 1));
-    bad |= json_object_set_new(o, "limit", json_integer(CWL_LIMIT));
-    if (token)
-        bad |= json_object_set_new(o, "nextToken", json_string(token));
-    char *out = bad ? NULL : json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    return out;
+    size_t n = strlen(s);
+    if (buf_reserve(b, n * 6 + 2) != 0)
+        return -1;
+    char *d = b->p + b->n;
+    *d++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            *d++ = '\\';
+            *d++ = (char)c;
+        } else if (c < 0x20) {
+            d += sprintf(d, "\\u%04x", c);
+        } else {
+            *d++ = (char)c;
+        }
+    }
+    *d++ = '"';
+    b->n = (size_t)(d - b->p);
+    return 0;
 }
 
-/* Hands one parsed page's events to the queue (and the raw files).
- * Returns FR_OK; FR_ERR_FORMAT (bad page), FR_ERR_IO (aborted or a
- * --save-raw write failed), FR_ERR_NOMEM; message in errbuf. */
-static fr_err put_page(json_t *events, fr_fetch_job *job, raw_set *raw, buf *lines,
-                       uint64_t *n_events, char *errbuf, size_t errlen)
+/* Appends text. Returns 0 or -1. */
+static int put_text(buf *b, const char *t)
 {
-    size_t n = json_array_size(events);
-    lines->n = 0;
-    for (size_t i = 0; i < n; i++) {
-        json_t *ev = json_array_get(events, i);
-        json_t *m = json_object_get(ev, "message");
-        if (!json_is_string(m)) {
-            snprintf(errbuf, errlen, "an event without a message");
-            return FR_ERR_FORMAT;
+    size_t n = strlen(t);
+    if (buf_reserve(b, n) != 0)
+        return -1;
+    memcpy(b->p + b->n, t, n);
+    b->n += n;
+    return 0;
+}
+
+/* Builds the request body into b, NUL-terminated. Returns 0 or -1 (out of
+ * memory). */
+static int request_body(const cwl_slice *c, const char *token, buf *b)
+{
+    const fr_cwl_source *s = c->src;
+    char num[96];
+    b->n = 0;
+    if (put_text(b, s->is_arn ? "{\"logGroupIdentifier\":" : "{\"logGroupName\":") != 0 ||
+        put_json_str(b, s->group) != 0)
+        return -1;
+    if (s->stream_prefix &&
+        (put_text(b, ",\"logStreamNamePrefix\":") != 0 || put_json_str(b, s->stream_prefix) != 0))
+        return -1;
+    snprintf(num, sizeof num, ",\"startTime\":%lld,\"endTime\":%lld,\"limit\":%d",
+             (long long)c->start * 1000, (long long)c->end * 1000 - 1, CWL_LIMIT);
+    if (put_text(b, num) != 0)
+        return -1;
+    if (token && (put_text(b, ",\"nextToken\":") != 0 || put_json_str(b, token) != 0))
+        return -1;
+    if (put_text(b, "}") != 0 || buf_reserve(b, 1) != 0)
+        return -1;
+    b->p[b->n] = '\0';
+    return 0;
+}
+
+/* Hands one scanned page's events to the raw files, then its lines to the
+ * queue. Returns FR_OK; FR_ERR_IO (aborted or a --save-raw write failed);
+ * message in errbuf. */
+static fr_err put_page(const fr_cwl_page *pg, fr_fetch_job *job, raw_set *raw, char *errbuf,
+                       size_t errlen)
+{
+    size_t n = fr_cwl_page_count(pg);
+    for (size_t i = 0; raw && i < n; i++) {
+        const char *msg, *stream;
+        size_t len;
+        int64_t ms;
+        fr_cwl_page_event(pg, i, &msg, &len, &stream, &ms);
+        gzFile gz = raw_file_for(raw, stream, errbuf, errlen);
+        if (!gz)
+            return FR_ERR_IO;
+        if (raw_write(gz, ms, msg, len) != 0) {
+            snprintf(errbuf, errlen, "--save-raw: cannot write under %s", raw->dir);
+            return FR_ERR_IO;
         }
-        const char *msg = json_string_value(m);
-        size_t len = json_string_length(m);
-        if (buf_reserve(lines, len + 1) != 0)
-            goto nomem;
-        char *d = lines->p + lines->n;
-        for (size_t k = 0; k < len; k++) {
-            char ch = msg[k];
-            d[k] = ch == '\n' || ch == '\r' ? ' ' : ch;
-        }
-        if (raw) {
-            json_t *st = json_object_get(ev, "logStreamName");
-            json_t *ts = json_object_get(ev, "timestamp");
-            const char *stream = json_is_string(st) ? json_string_value(st) : "";
-            int64_t ms = json_is_integer(ts) ? (int64_t)json_integer_value(ts) : 0;
-            gzFile gz = raw_file_for(raw, stream, errbuf, errlen);
-            if (!gz)
-                return FR_ERR_IO;
-            if (raw_write(gz, ms, d, len) != 0) {
-                snprintf(errbuf, errlen, "--save-raw: cannot write under %s", raw->dir);
-                return FR_ERR_IO;
-            }
-        }
-        d[len] = '\n';
-        lines->n += len + 1;
     }
-    if (lines->n && fr_fetch_put(job, (const uint8_t *)lines->p, lines->n) != 0) {
+    size_t len;
+    const char *lines = fr_cwl_page_lines(pg, &len);
+    if (len && fr_fetch_put(job, (const uint8_t *)lines, len) != 0) {
         snprintf(errbuf, errlen, "aborted");
         return FR_ERR_IO;
     }
-    *n_events = n;
     return FR_OK;
-nomem:
-    snprintf(errbuf, errlen, "out of memory");
-    return FR_ERR_NOMEM;
 }
 
 /* 1 when a slice found that the group does not exist. */
@@ -641,11 +668,11 @@ static fr_err slice_job(void *item, fr_fetch_job *job, char *errbuf, size_t errl
     cwl_slice *c = item;
     fr_cwl_source *s = c->src;
     fr_err rc = FR_OK;
-    char *token = NULL, *body = NULL;
+    char *token = NULL;
     int same = 0;
-    buf lines = {0};
+    buf body = {0};
     raw_set rawset = {0}, *raw = NULL;
-    json_t *doc = NULL;
+    fr_cwl_page *pg = fr_cwl_page_new();
     fr_aws_response rs;
     memset(&rs, 0, sizeof rs);
     static const fr_kv headers[] = {
@@ -653,6 +680,11 @@ static fr_err slice_job(void *item, fr_fetch_job *job, char *errbuf, size_t errl
         {"X-Amz-Target", "Logs_20140328.FilterLogEvents"},
     };
 
+    if (!pg) {
+        snprintf(errbuf, errlen, "out of memory");
+        rc = FR_ERR_NOMEM;
+        goto fail;
+    }
     if (s->save_raw) {
         raw = &rawset;
         raw->c = c;
@@ -669,8 +701,7 @@ static fr_err slice_job(void *item, fr_fetch_job *job, char *errbuf, size_t errl
             rc = FR_ERR_REMOTE;
             goto fail;
         }
-        body = request_body(c, token);
-        if (!body) {
+        if (request_body(c, token, &body) != 0) {
             snprintf(errbuf, errlen, "out of memory");
             rc = FR_ERR_NOMEM;
             goto fail;
@@ -680,16 +711,14 @@ static fr_err slice_job(void *item, fr_fetch_job *job, char *errbuf, size_t errl
             .path = "/",
             .headers = headers,
             .n_headers = sizeof headers / sizeof headers[0],
-            .body = (const uint8_t *)body,
-            .body_len = strlen(body),
+            .body = (const uint8_t *)body.p,
+            .body_len = body.n,
             .what = c->name,
         };
         char msg[768];
         fr_err e = fr_aws_call(s->aws, &rq, &rs, msg, sizeof msg);
-        free(body);
-        body = NULL;
         if (e != FR_OK) {
-            note_call(s, &rs, 0, 0);
+            note_call(s, cost_of(&rs), 0, 0);
             if (e == FR_ERR_AUTH) {
                 snprintf(errbuf, errlen, "%s", msg);
             } else if (rs.cls == FR_AWS_NOTFOUND ||
@@ -711,33 +740,24 @@ static fr_err slice_job(void *item, fr_fetch_job *job, char *errbuf, size_t errl
             rc = e;
             goto fail;
         }
-        json_error_t jerr;
-        doc = json_loadb(rs.body ? rs.body : "", rs.body_len, 0, &jerr);
-        json_t *events = doc ? json_object_get(doc, "events") : NULL;
-        if (!doc || !json_is_object(doc) || (events && !json_is_array(events))) {
-            note_call(s, &rs, 0, 0);
-            snprintf(errbuf, errlen, "bad FilterLogEvents reply: %s",
-                     doc ? "no events array" : jerr.text);
-            rc = FR_ERR_REMOTE;
+        /* a page counts only when whole and valid: a retried page is
+         * never put twice. The reply is not needed past the scan: freed
+         * before the put, which may wait for the pipeline. */
+        rc = fr_cwl_page_scan(pg, rs.body ? rs.body : "", rs.body_len, raw != NULL, errbuf, errlen);
+        call_cost cost = cost_of(&rs);
+        fr_aws_response_clear(&rs);
+        if (rc == FR_OK)
+            rc = put_page(pg, job, raw, errbuf, errlen);
+        if (rc != FR_OK) {
+            note_call(s, cost, 0, 0);
             goto fail;
         }
-        uint64_t nev = 0;
-        if (events) {
-            rc = put_page(events, job, raw, &lines, &nev, errbuf, errlen);
-            if (rc != FR_OK) {
-                note_call(s, &rs, 0, 0);
-                goto fail;
-            }
-        }
-        note_call(s, &rs, 1, nev);
-        fr_aws_response_clear(&rs);
-        json_t *next = json_object_get(doc, "nextToken");
-        if (!json_is_string(next) || json_string_length(next) == 0) {
-            json_decref(doc);
-            doc = NULL;
+        uint64_t nev = fr_cwl_page_count(pg);
+        note_call(s, cost, 1, nev);
+        const char *next = fr_cwl_page_token(pg);
+        if (!next)
             break;
-        }
-        if (token && strcmp(token, json_string_value(next)) == 0 && nev == 0) {
+        if (token && strcmp(token, next) == 0 && nev == 0) {
             if (++same >= CWL_SAME_TOKEN_MAX) {
                 snprintf(errbuf, errlen, "the same nextToken came back on %d empty pages", same);
                 rc = FR_ERR_REMOTE;
@@ -746,9 +766,7 @@ static fr_err slice_job(void *item, fr_fetch_job *job, char *errbuf, size_t errl
         } else {
             same = 0;
         }
-        char *t = strdup(json_string_value(next));
-        json_decref(doc);
-        doc = NULL;
+        char *t = strdup(next);
         if (!t) {
             snprintf(errbuf, errlen, "out of memory");
             rc = FR_ERR_NOMEM;
@@ -764,7 +782,8 @@ static fr_err slice_job(void *item, fr_fetch_job *job, char *errbuf, size_t errl
     if (raw)
         raw_discard(raw);
     free(token);
-    free(lines.p);
+    free(body.p);
+    fr_cwl_page_free(pg);
     if (lock(s) == 0) {
         s->read++;
         unlock(s);
@@ -773,11 +792,10 @@ static fr_err slice_job(void *item, fr_fetch_job *job, char *errbuf, size_t errl
 fail:
     if (raw)
         raw_discard(raw);
-    json_decref(doc);
+    fr_cwl_page_free(pg);
     fr_aws_response_clear(&rs);
-    free(body);
+    free(body.p);
     free(token);
-    free(lines.p);
     if (!fr_fetch_aborted(job) || rc == FR_ERR_AUTH) {
         /* the report's last error names the slice; errbuf goes to the
          * reader, whose messages already carry the item's name */

@@ -103,6 +103,11 @@ static int body_add(xfer *x, const char *p, size_t n)
     fr_http_resp *rs = x->rs;
     if (rs->body_len + n + 1 > x->cap) {
         size_t cap = x->cap ? x->cap : 4096;
+        /* A declared length sizes the buffer once (a 3 MB Logs page
+         * otherwise grows through ten reallocations). */
+        if (!x->cap && rs->content_length > 0 && rs->content_length < (64 << 20) &&
+            (size_t)rs->content_length + 1 > cap)
+            cap = (size_t)rs->content_length + 1;
         while (cap < rs->body_len + n + 1)
             cap *= 2;
         char *b = realloc(rs->body, cap);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct field_def {
     const char *name;
@@ -210,6 +211,19 @@ fr_err fr_fieldmap_parse(fr_fieldmap *m, const char *s, size_t len, char *errbuf
     return FR_OK;
 }
 
+int fr_fieldmap_duplicate(const fr_fieldmap *m, char *errbuf, size_t errlen)
+{
+    for (int i = 1; i < m->n; i++)
+        for (int k = 0; k < i; k++)
+            if (m->id[k] == m->id[i] &&
+                (m->id[i] != FR_F_UNKNOWN || strcmp(m->unknown[k], m->unknown[i]) == 0)) {
+                const char *name = m->id[i] == FR_F_UNKNOWN ? m->unknown[i] : fields[m->id[i]].name;
+                snprintf(errbuf, errlen, "field '%.64s' given twice", name);
+                return 1;
+            }
+    return 0;
+}
+
 int fr_fieldmap_equal(const fr_fieldmap *a, const fr_fieldmap *b)
 {
     if (a->n != b->n)
@@ -283,6 +297,29 @@ int fr_parse_u64(const char *s, size_t len, uint64_t *v)
 void fr_parser_init(fr_parser *p)
 {
     memset(p, 0, sizeof *p);
+    time_t now = time(NULL);
+    p->latest = (int64_t)now + FR_FUTURE_SLACK;
+    if (now == (time_t)-1 || p->latest > (int64_t)MAX_TIME)
+        p->latest = (int64_t)MAX_TIME;
+}
+
+/* Reads an unsigned decimal token. Returns 1 and *v, 0 when it is not a
+ * number, -1 when it is one but does not fit in 64 bits. */
+static int parse_num(const char *t, size_t tl, uint64_t *v)
+{
+    if (fr_parse_u64(t, tl, v))
+        return 1;
+    if (tl == 0)
+        return 0;
+    for (size_t i = 0; i < tl; i++)
+        if (t[i] < '0' || t[i] > '9')
+            return 0;
+    size_t z = 0;
+    while (z + 1 < tl && t[z] == '0')
+        z++; /* leading zeros do not change the value */
+    if (tl - z <= 20 && fr_parse_u64(t + z, tl - z, v))
+        return 1;
+    return -1;
 }
 
 void fr_parser_clear(fr_parser *p)
@@ -334,8 +371,14 @@ static int unwrap_line(fr_parser *p, const char *line, size_t len, const char **
     json_t *doc = json_loadb(line, len, 0, &jerr);
     json_t *msg = doc ? json_object_get(doc, "message") : NULL;
     if (!msg || !json_is_string(msg)) {
-        snprintf(p->reason, sizeof p->reason, "%s",
-                 doc ? "JSON line without a \"message\" string" : "bad JSON");
+        /* the marker lines of fr_jsondoc name what was wrong with an event */
+        static const char *const marks[] = {"event without a message", "event too large",
+                                            "document without events"};
+        const char *why = doc ? "JSON line without a \"message\" string" : "bad JSON";
+        for (size_t k = 0; doc && json_object_size(doc) == 1 && k < 3; k++)
+            if (json_is_true(json_object_get(doc, marks[k])))
+                why = marks[k];
+        snprintf(p->reason, sizeof p->reason, "%s", why);
         json_decref(doc);
         return 0;
     }
@@ -551,7 +594,8 @@ general:
 
 /* Reads a time in seconds or milliseconds into *t. Returns 1 (present),
  * 0 ('-') or -1 (anything else, out of range included). */
-static inline int fast_time(const char **pp, const char *end, fr_record *rec, int col, int64_t *t)
+static inline int fast_time(const char **pp, const char *end, fr_record *rec, int col, int64_t *t,
+                            int64_t latest)
 {
     uint64_t v;
     int r = fast_num(pp, end, rec, col, &v);
@@ -559,7 +603,7 @@ static inline int fast_time(const char **pp, const char *end, fr_record *rec, in
         return r;
     if (v >= MS_THRESHOLD)
         v /= 1000;
-    if (v > MAX_TIME)
+    if (v > MAX_TIME || (int64_t)v > latest)
         return -1;
     *t = (int64_t)v;
     return 1;
@@ -567,7 +611,7 @@ static inline int fast_time(const char **pp, const char *end, fr_record *rec, in
 
 /* Parses a default-format record. Returns 1 when rec is complete, 0 when the
  * general parser must look at the line. */
-static int parse_default_fast(const char *s, size_t n, fr_record *rec)
+static int parse_default_fast(const char *s, size_t n, fr_record *rec, int64_t latest)
 {
     const char *p = s, *end = s + n;
     uint64_t v;
@@ -581,7 +625,7 @@ static int parse_default_fast(const char *s, size_t n, fr_record *rec)
         return 0;
     /* account-id, interface-id */
     size_t tl = fast_tok(&p, end, rec, 1);
-    if (tl == 0 || memchr(rec->tok[1], '\0', tl))
+    if (tl == 0 || tl > FR_MAX_ID || memchr(rec->tok[1], '\0', tl))
         return 0;
     if (!(tl == 1 && rec->tok[1][0] == '-')) {
         rec->account = rec->tok[1];
@@ -589,7 +633,7 @@ static int parse_default_fast(const char *s, size_t n, fr_record *rec)
         rec->has |= FR_HAS_ACCOUNT;
     }
     tl = fast_tok(&p, end, rec, 2);
-    if (tl == 0 || memchr(rec->tok[2], '\0', tl))
+    if (tl == 0 || tl > FR_MAX_ID || memchr(rec->tok[2], '\0', tl))
         return 0;
     if (!(tl == 1 && rec->tok[2][0] == '-')) {
         rec->iface = rec->tok[2];
@@ -638,11 +682,11 @@ static int parse_default_fast(const char *s, size_t n, fr_record *rec)
         rec->has |= FR_HAS_BYTES;
     }
     /* start, end */
-    if ((r = fast_time(&p, end, rec, 10, &rec->start)) < 0)
+    if ((r = fast_time(&p, end, rec, 10, &rec->start, latest)) < 0)
         return 0;
     if (r)
         rec->has |= FR_HAS_START;
-    if ((r = fast_time(&p, end, rec, 11, &rec->end)) < 0)
+    if ((r = fast_time(&p, end, rec, 11, &rec->end, latest)) < 0)
         return 0;
     if (r)
         rec->has |= FR_HAS_END;
@@ -680,22 +724,42 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
 {
     if (len && line[len - 1] == '\r')
         len--;
+    /* the length first: a line of 1 MiB or more is malformed whatever it
+     * holds, as when it is longer than the reader's buffer */
+    if (len >= FR_MAX_LINE) {
+        snprintf(p->reason, sizeof p->reason, "line too long");
+        return FR_LINE_MALFORMED;
+    }
     size_t b = 0;
     while (b < len && is_ws(line[b]))
         b++;
     if (b == len)
         return FR_LINE_BLANK;
-    if (len > FR_MAX_LINE) {
-        snprintf(p->reason, sizeof p->reason, "line too long");
-        return FR_LINE_MALFORMED;
-    }
     const char *s = line + b;
     size_t n = len - b;
-    if (((s[0] >= 'a' && s[0] <= 'z') || s[0] == '$') && fr_line_is_header(s, n))
+    if (((s[0] >= 'a' && s[0] <= 'z') || s[0] == '$') && fr_line_is_header(s, n)) {
+        /* A header the reader cannot apply (too many names, a name twice)
+         * is refused: counted as malformed, and the map in force stays. */
+        fr_fieldmap m;
+        memset(&m, 0, sizeof m);
+        char why[96];
+        fr_err e = fr_fieldmap_parse(&m, s, n, why, sizeof why);
+        if (e == FR_OK && fr_fieldmap_duplicate(&m, why, sizeof why))
+            e = FR_ERR_FORMAT;
+        fr_fieldmap_clear(&m);
+        if (e == FR_ERR_NOMEM) {
+            snprintf(p->reason, sizeof p->reason, "out of memory");
+            return FR_LINE_MALFORMED;
+        }
+        if (e != FR_OK) {
+            snprintf(p->reason, sizeof p->reason, "header refused: %s", why);
+            return FR_LINE_MALFORMED;
+        }
         return FR_LINE_HEADER;
+    }
     if (!unwrap_line(p, s, n, &s, &n))
         return FR_LINE_MALFORMED;
-    if (map->is_default && parse_default_fast(s, n, rec))
+    if (map->is_default && parse_default_fast(s, n, rec, p->latest))
         return FR_LINE_RECORD;
 
     /* Split into tokens. */
@@ -710,6 +774,7 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
     rec->status = FR_STATUS_NONE;
     rec->packets = rec->bytes = 0;
 
+    int r;
     for (int c = 0; c < cols; c++) {
         const char *t = rec->tok[c];
         size_t tl = rec->toklen[c];
@@ -730,8 +795,8 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
             break;
         case FR_F_SRCPORT:
         case FR_F_DSTPORT:
-            if (!fr_parse_u64(t, tl, &v))
-                return bad(p, "bad number", f, c, map);
+            if ((r = parse_num(t, tl, &v)) <= 0)
+                return bad(p, r ? "value out of range" : "bad number", f, c, map);
             if (v > 65535)
                 return bad(p, "value out of range", f, c, map);
             if (f == FR_F_SRCPORT) {
@@ -743,8 +808,8 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
             }
             break;
         case FR_F_PROTOCOL:
-            if (!fr_parse_u64(t, tl, &v))
-                return bad(p, "bad number", f, c, map);
+            if ((r = parse_num(t, tl, &v)) <= 0)
+                return bad(p, r ? "value out of range" : "bad number", f, c, map);
             if (v > 255)
                 return bad(p, "value out of range", f, c, map);
             rec->protocol = (uint8_t)v;
@@ -752,8 +817,8 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
             break;
         case FR_F_PACKETS:
         case FR_F_BYTES:
-            if (!fr_parse_u64(t, tl, &v))
-                return bad(p, "bad number", f, c, map);
+            if ((r = parse_num(t, tl, &v)) <= 0)
+                return bad(p, r ? "value out of range" : "bad number", f, c, map);
             if (v > INT64_MAX)
                 return bad(p, "value out of range", f, c, map);
             if (f == FR_F_PACKETS) {
@@ -766,12 +831,14 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
             break;
         case FR_F_START:
         case FR_F_END:
-            if (!fr_parse_u64(t, tl, &v))
-                return bad(p, "bad number", f, c, map);
+            if ((r = parse_num(t, tl, &v)) <= 0)
+                return bad(p, r ? "value out of range" : "bad number", f, c, map);
             if (v >= MS_THRESHOLD)
                 v /= 1000;
             if (v > MAX_TIME)
                 return bad(p, "value out of range", f, c, map);
+            if ((int64_t)v > p->latest)
+                return bad(p, "time in the future", f, c, map);
             if (f == FR_F_START) {
                 rec->start = (int64_t)v;
                 rec->has |= FR_HAS_START;
@@ -801,6 +868,8 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
         case FR_F_INTERFACE_ID:
             if (memchr(t, '\0', tl))
                 return bad(p, "NUL byte", f, c, map);
+            if (tl > FR_MAX_ID)
+                return bad(p, "value too long", f, c, map);
             rec->iface = t;
             rec->iface_len = (uint32_t)tl;
             rec->has |= FR_HAS_IFACE;
@@ -808,6 +877,8 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
         case FR_F_ACCOUNT_ID:
             if (memchr(t, '\0', tl))
                 return bad(p, "NUL byte", f, c, map);
+            if (tl > FR_MAX_ID)
+                return bad(p, "value too long", f, c, map);
             rec->account = t;
             rec->account_len = (uint32_t)tl;
             rec->has |= FR_HAS_ACCOUNT;
@@ -820,14 +891,14 @@ fr_line_kind fr_parse_line(fr_parser *p, const fr_fieldmap *map, const char *lin
         default:
             switch (fr_field_kind(f)) {
             case FR_K_U8:
-                if (!fr_parse_u64(t, tl, &v))
-                    return bad(p, "bad number", f, c, map);
+                if ((r = parse_num(t, tl, &v)) <= 0)
+                    return bad(p, r ? "value out of range" : "bad number", f, c, map);
                 if (v > 255)
                     return bad(p, "value out of range", f, c, map);
                 break;
             case FR_K_COUNTER:
-                if (!fr_parse_u64(t, tl, &v))
-                    return bad(p, "bad number", f, c, map);
+                if ((r = parse_num(t, tl, &v)) <= 0)
+                    return bad(p, r ? "value out of range" : "bad number", f, c, map);
                 if (v > INT64_MAX)
                     return bad(p, "value out of range", f, c, map);
                 break;

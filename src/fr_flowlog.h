@@ -103,8 +103,16 @@ typedef enum fr_kind {
 
 /* Most fields a map may hold. */
 #define FR_MAX_FIELDS 128
-/* Longest line accepted. */
+/* A line (without its line end) of this many bytes or more is malformed. */
 #define FR_MAX_LINE (1024 * 1024)
+/* An interface-id or account-id longer than this is malformed ("value too
+ * long"): AWS's are 12 to 21 bytes, and ids are what the run keeps. */
+#define FR_MAX_ID 128
+/* A start or end later than this many seconds after fr_parser_init (or
+ * the time set in fr_parser.latest) is malformed ("time in the future"):
+ * flow logs do not describe the future, and one such record would stretch
+ * the period to the window limit. */
+#define FR_FUTURE_SLACK 86400
 
 /* Returns the field's name ("version", ...), or NULL for FR_F_UNKNOWN. */
 const char *fr_field_name(fr_field f);
@@ -130,8 +138,13 @@ typedef struct fr_fieldmap {
     "packets bytes start end action log-status"
 
 /* Builds a map from a space-separated list of names (`${name}` accepted).
- * Returns FR_OK, or FR_ERR_USAGE with errbuf saying why (empty, too many). */
+ * Returns FR_OK, or FR_ERR_USAGE with errbuf saying why (empty, more than
+ * FR_MAX_FIELDS names). */
 fr_err fr_fieldmap_parse(fr_fieldmap *m, const char *s, size_t len, char *errbuf, size_t errlen);
+/* Returns 1 when a name appears twice in m (errbuf says which; a header
+ * line with one is refused), else 0. */
+int fr_fieldmap_duplicate(const fr_fieldmap *m, char *errbuf, size_t errlen);
+
 /* 1 when both maps have the same columns. */
 int fr_fieldmap_equal(const fr_fieldmap *a, const fr_fieldmap *b);
 /* Copies src into dst (dst must be empty or cleared). Returns FR_OK or NOMEM. */
@@ -189,9 +202,11 @@ typedef struct fr_parser {
     char *scratch;
     size_t scratch_cap;
     char reason[128];
+    int64_t latest; /* latest start or end accepted (seconds) */
 } fr_parser;
 
-/* Initialises p. */
+/* Initialises p; latest is the clock plus FR_FUTURE_SLACK (a run sets one
+ * value in every thread's parser so they agree). */
 void fr_parser_init(fr_parser *p);
 /* Frees p's scratch space. */
 void fr_parser_clear(fr_parser *p);

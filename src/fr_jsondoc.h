@@ -3,9 +3,9 @@
  * A file's text may be one document (the `aws logs filter-log-events` output
  * with events[], a subscription payload with logEvents[]) or a stream of
  * documents written back to back, with or without white space between them
- * (Kinesis Data Firehose writing a subscription to S3). The converter reads
- * the stream one document at a time and yields each event's message as one
- * line, so memory holds one document and a read buffer, not the file. */
+ * (Kinesis Data Firehose writing a subscription to S3). The converter scans
+ * the text as a stream and parses one event at a time, so memory holds one
+ * event and a read buffer, not the document or the file. */
 #ifndef FR_JSONDOC_H
 #define FR_JSONDOC_H
 
@@ -15,8 +15,14 @@
 #include "fr_error.h"
 #include "fr_reader.h"
 
-/* Largest single document accepted by default. */
-#define FR_JSONDOC_MAX ((size_t)256 << 20)
+/* Largest single event kept by default: a larger one yields a line the
+ * parser counts as malformed ("event too large"). Its message would be over
+ * the line limit anyway. */
+#define FR_JSONDOC_MAX ((size_t)8 << 20)
+/* The first document must show its events (or logEvents) array or its
+ * messageType within this many bytes of text; else the text is read as
+ * lines. */
+#define FR_JSONDOC_FIRST ((size_t)4 << 20)
 
 typedef struct fr_jsondoc fr_jsondoc;
 
@@ -30,20 +36,24 @@ int fr_jsondoc_detect(const uint8_t *head, size_t len);
 
 /* Creates a converter over `text` (borrowed: the caller keeps and frees it,
  * after fr_jsondoc_free). head[0..len) are the bytes already read from text
- * (copied). max_doc bounds one document (0 means FR_JSONDOC_MAX). Returns
+ * (copied). max_event bounds one event (0 means FR_JSONDOC_MAX). Returns
  * NULL when out of memory. */
-fr_jsondoc *fr_jsondoc_new(fr_reader *text, const uint8_t *head, size_t len, size_t max_doc);
+fr_jsondoc *fr_jsondoc_new(fr_reader *text, const uint8_t *head, size_t len, size_t max_event);
 
 /* Reads up to cap bytes of lines. For documents, each event's message with
- * CR and LF replaced by spaces, one per line ('\n'); CONTROL_MESSAGE
- * documents yield nothing, a later document without an events array yields
- * one line the parser counts as malformed. When the FIRST document is not
- * such a document (not valid JSON, cut short, or without events), the text is
- * passed through unchanged for the line parser. Returns FR_OK with *got (0 at
- * the end), or an error, after which fr_jsondoc_errmsg() says what and where:
- * FR_ERR_FORMAT when a document is larger than max_doc (refused), FR_ERR_IO
- * for a later document that is not valid JSON or is cut short, or the text
- * reader's own error. Every line handed out before an error is whole. */
+ * CR and LF replaced by spaces, one per line ('\n'); an event without a
+ * string message, or larger than max_event, yields a marker line that the
+ * line parser counts as malformed and names; CONTROL_MESSAGE documents yield
+ * nothing; a later document without an events array yields one marker line.
+ * When the FIRST document is not such a document (a syntax error before its
+ * events array or messageType, which includes a raw control byte in a string
+ * as in a cut line; its end without either; the text ending inside it; or
+ * neither seen in its first FR_JSONDOC_FIRST bytes), the text is passed
+ * through unchanged for the line parser. Returns FR_OK with *got (0 at the
+ * end), or an error, after which fr_jsondoc_errmsg() says what and where:
+ * FR_ERR_IO for a later syntax error, a document cut short or stray bytes
+ * between documents (the lines of the events before it are handed out
+ * first), or the text reader's own error. Every line handed out is whole. */
 fr_err fr_jsondoc_read(fr_jsondoc *j, uint8_t *buf, size_t cap, size_t *got);
 
 /* 1 once the text is being read as documents of events (positions are then

@@ -26,16 +26,31 @@ typedef struct fr_source_item {
     const fr_source_opener *opener; /* NULL: a local file or "-" */
     void *handle; /* the opener's per-item data (not owned by the list) */
     char *etag; /* remote object's ETag (owned) or NULL */
+    /* local files: identity, so one file reached by two names (hard links,
+     * symlinks, a directory walked twice) is read once */
+    unsigned long long dev, ino;
+    int has_id; /* dev and ino are set */
+    int is_dir; /* a directory that could not be walked (error set): not a file */
 } fr_source_item;
 
 typedef struct fr_source_list {
     size_t n, cap;
     fr_source_item *items; /* sorted by path (byte order), distinct */
+    /* what the walk left out and why ("PATH: skipped: not a regular file
+     * (FIFO)"), in walk order, owned; for main to print */
+    char **notes;
+    size_t n_notes;
 } fr_source_list;
 
 /* Expands args into list: directories are walked recursively (names starting
  * with '.' skipped), the result sorted and de-duplicated. Unlistable or missing
- * paths become items with an error. Returns FR_OK or FR_ERR_NOMEM. */
+ * paths become items with an error. Each directory is walked once, by its
+ * (device, inode), so symlink loops end; a file reached by several names is
+ * listed once, under its first name in byte order. Inside directories only
+ * regular files are listed: FIFOs, devices and sockets are left out with a
+ * note in list->notes. An argument named on the command line is listed
+ * whatever its type (a FIFO is read as a stream, like "-").
+ * Returns FR_OK or FR_ERR_NOMEM. */
 fr_err fr_source_expand(char *const *args, size_t nargs, fr_source_list *list);
 
 /* Appends a remote item: copies name, etag (may be NULL) and error (may be

@@ -315,6 +315,11 @@ static fr_err sniff_start(run *R, fstate *fs, block *b, size_t *len)
             return FR_ERR_NOMEM;
         *len = file_read(R, fs, b->data, BLOCK_TARGET);
     }
+    if (*len >= 3 && memcmp(b->data, "\xef\xbb\xbf", 3) == 0) {
+        /* a UTF-8 byte order mark before the first line is not text */
+        memmove(b->data, b->data + 3, *len - 3);
+        *len -= 3;
+    }
     if (*len >= 4 && memcmp(b->data, "PAR1", 4) == 0) {
         input_fail(R, fs->idx, FR_INPUT_UNSUPPORTED, "unsupported format: Parquet");
         fs->eof = 1;
@@ -330,6 +335,25 @@ static fr_err sniff_start(run *R, fstate *fs, block *b, size_t *len)
     if (fr_jsondoc_events(fs->jd))
         row->line_unit_event = 1;
     return FR_OK;
+}
+
+/* Turns every '\r' of p[0..n) that is not followed by '\n' into '\n', so a
+ * lone CR ends a line as LF and CRLF do. The last byte is left alone unless
+ * last is set: what follows it is not read yet. */
+static void lone_cr(uint8_t *p, size_t n, int last)
+{
+    uint8_t *q = p, *end = p + n;
+    while ((q = memchr(q, '\r', (size_t)(end - q))) != NULL) {
+        if (q + 1 < end ? q[1] != '\n' : last)
+            *q = '\n';
+        q++;
+    }
+}
+
+/* 1 when p[0..n) holds a line end. */
+static int has_eol(const uint8_t *p, size_t n)
+{
+    return memchr(p, '\n', n) != NULL || memchr(p, '\r', n) != NULL;
 }
 
 /* Fills block b with the next line-aligned piece of fs. Returns FR_OK; b->len
@@ -353,6 +377,7 @@ static fr_err read_block(run *R, fstate *fs, block *b)
                 b->map = fs->map;
                 return FR_OK;
             }
+            lone_cr(b->data, n, fs->eof);
             uint8_t *nl = memchr(b->data, '\n', n);
             if (nl) {
                 len = n - (size_t)(nl + 1 - b->data);
@@ -366,7 +391,10 @@ static fr_err read_block(run *R, fstate *fs, block *b)
     memcpy(b->data + len, fs->carry, fs->carry_len);
     len += fs->carry_len;
     fs->carry_len = 0;
-    while (len < BLOCK_TARGET && !fs->eof) {
+    /* Read to the block target, and on while no line ends in the buffer: a
+     * long line is read whole (up to the buffer) wherever it starts. */
+    int eol = has_eol(b->data, len);
+    while (!fs->eof && len < BLOCK_CAP - 1 && (len < BLOCK_TARGET || !eol)) {
         size_t n = file_read(R, fs, b->data + len, BLOCK_CAP - 1 - len);
         if (!fs->started) {
             fs->started = 1;
@@ -374,10 +402,13 @@ static fr_err read_block(run *R, fstate *fs, block *b)
             fr_err e = sniff_start(R, fs, b, &len);
             if (e != FR_OK)
                 return e;
+            eol = has_eol(b->data, len);
             continue;
         }
+        eol = eol || has_eol(b->data + len, n);
         len += n;
     }
+    lone_cr(b->data, len, fs->eof);
     if (fs->eof && fs->text_cut && len && b->data[len - 1] != '\n') {
         /* The damage cut the last line: it is not a record. */
         while (len && b->data[len - 1] != '\n')
@@ -413,8 +444,10 @@ static fr_err read_block(run *R, fstate *fs, block *b)
             fr_fieldmap m;
             memset(&m, 0, sizeof m);
             char err[128];
+            /* a refused header (too many names, a name twice) changes
+             * nothing: the parser counts it as malformed */
             if (fr_fieldmap_parse(&m, line, ll, err, sizeof err) == FR_OK &&
-                !fr_fieldmap_equal(&m, fs->map)) {
+                !fr_fieldmap_duplicate(&m, err, sizeof err) && !fr_fieldmap_equal(&m, fs->map)) {
                 pthread_mutex_lock(&R->mu);
                 const fr_fieldmap *stored = map_store(R, &m);
                 pthread_mutex_unlock(&R->mu);
@@ -791,6 +824,8 @@ fr_err fr_pipeline_run(const fr_pipeline_opts *o, const fr_source_list *src, fr_
     for (int t = 0; t < T; t++) {
         ws[t].run = &R;
         fr_parser_init(&ws[t].parser);
+        if (t > 0)
+            ws[t].parser.latest = ws[0].parser.latest; /* one clock for the run */
         ws[t].agg = fr_agg_new(&o->reduce);
         ws[t].top = fr_topn_new(0);
         ws[t].files = calloc(src->n ? src->n : 1, sizeof *ws[t].files);

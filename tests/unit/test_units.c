@@ -989,7 +989,7 @@ static void test_jsondoc(void)
     for (size_t h = 0; h < 4; h++)
         for (size_t s = 0; s < 3; s++) {
             CHECK(jsondoc_run(fh, heads[h], steps[s], 0, out, sizeof out, &ev, msg) == FR_OK);
-            CHECK(ev && strcmp(out, "a 1\nb}{\" 2\n{no message}\nc\n") == 0);
+            CHECK(ev && strcmp(out, "a 1\nb}{\" 2\n{\"event without a message\":true}\nc\n") == 0);
         }
     /* one document with events[], pretty-printed */
     const char *flt = "{\n  \"events\": [\n    {\"message\": \"x y\"}\n  ],\n"
@@ -1013,17 +1013,104 @@ static void test_jsondoc(void)
     /* bad JSON and stray bytes after a document are damage too */
     const char *bad = "{\"logEvents\":[{\"message\":\"a\"}]}{\"logEvents\":[1,]}";
     CHECK(jsondoc_run(bad, 0, 64, 0, out, sizeof out, &ev, msg) == FR_ERR_IO);
-    CHECK(strcmp(out, "a\n") == 0 && strstr(msg, "bad JSON in document 2"));
+    /* streamed: the event before the damage (1: no message) is kept */
+    CHECK(strcmp(out, "a\n{\"event without a message\":true}\n") == 0 &&
+          strstr(msg, "bad JSON in document 2"));
     const char *stray = "{\"logEvents\":[{\"message\":\"a\"}]} junk";
     CHECK(jsondoc_run(stray, 0, 64, 0, out, sizeof out, &ev, msg) == FR_ERR_IO);
     CHECK(strcmp(out, "a\n") == 0 && strstr(msg, "text offset 32"));
-    /* a document over the limit is refused by name; earlier ones are kept */
+    /* an event over the limit is a marker line; the events around it stay */
     char big[600];
     snprintf(big, sizeof big,
-             "{\"logEvents\":[{\"message\":\"a\"}]}{\"logEvents\":[{\"message\":\"%0400d\"}]}", 7);
-    CHECK(jsondoc_run(big, 0, 64, 200, out, sizeof out, &ev, msg) == FR_ERR_FORMAT);
-    CHECK(strcmp(out, "a\n") == 0 && strstr(msg, "JSON document larger than"));
+             "{\"logEvents\":[{\"message\":\"a\"}]}{\"logEvents\":[{\"message\":\"%0400d\"},"
+             "{\"message\":\"b\"}]}",
+             7);
+    CHECK(jsondoc_run(big, 0, 64, 200, out, sizeof out, &ev, msg) == FR_OK);
+    CHECK(strcmp(out, "a\n{\"event too large\":true}\nb\n") == 0);
     fr_jsondoc_free(NULL);
+}
+
+/* Inputs hardening: a file is read to the size it had when opened; the
+ * streamed JSON scanner; the parser's limits (issue 10). */
+static void test_inputs_hardening(void)
+{
+    char path[] = "/tmp/fr-grow.XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd >= 0) {
+        CHECK(write(fd, "abc\n", 4) == 4);
+        fr_err e;
+        char eb[256];
+        fr_reader *r = fr_reader_open_file(path, &e, eb, sizeof eb);
+        CHECK(r != NULL);
+        /* the file grows after it was opened: the growth is not read */
+        CHECK(write(fd, "def\n", 4) == 4);
+        uint8_t buf[64];
+        size_t got = 0, total = 0;
+        while (r && fr_reader_read(r, buf + total, sizeof buf - total, &got) == FR_OK && got)
+            total += got;
+        CHECK(total == 4 && memcmp(buf, "abc\n", 4) == 0);
+        fr_reader_free(r);
+        close(fd);
+        unlink(path);
+    }
+    /* JSON: a cut first line is text; an event split anywhere is whole */
+    char out[1024], msg[256];
+    int ev = 1;
+    const char *cut = "{\"message\": \"2 123 eni\n2 a b\n";
+    CHECK(fr_jsondoc_detect((const uint8_t *)cut, strlen(cut)));
+    CHECK(jsondoc_run(cut, 0, 3, 0, out, sizeof out, &ev, msg) == FR_OK);
+    CHECK(!ev && strcmp(out, cut) == 0);
+    const char *doc = "{\"owner\":{\"a\":[1,2.5e3,true,null]},\"messageType\":\"DATA_MESSAGE\","
+                      "\"logEvents\":[{\"id\":\"\\u0041\",\"message\":\"x\\\"y\"},"
+                      "{\"message\":7},\"s\",{\"message\":\"z\"}]}";
+    for (size_t step = 1; step < 9; step++) {
+        CHECK(jsondoc_run(doc, 0, step, 0, out, sizeof out, &ev, msg) == FR_OK);
+        CHECK(ev &&
+              strcmp(out,
+                     "x\"y\n{\"event without a message\":true}\n"
+                     "{\"event without a message\":true}\nz\n") == 0);
+    }
+    /* messageType after the events: a CONTROL_MESSAGE still yields nothing */
+    const char *ctl = "{\"logEvents\":[{\"message\":\"CWL\"}],\"messageType\":\"CONTROL_MESSAGE\"}"
+                      "{\"logEvents\":[{\"message\":\"a\"}]}";
+    CHECK(jsondoc_run(ctl, 0, 5, 0, out, sizeof out, &ev, msg) == FR_OK);
+    CHECK(strcmp(out, "a\n") == 0);
+    /* parser: ids, range, future, headers, the exact line limit */
+    fr_fieldmap m;
+    memset(&m, 0, sizeof m);
+    char eb[128];
+    CHECK(fr_fieldmap_parse(&m, FR_DEFAULT_FORMAT, strlen(FR_DEFAULT_FORMAT), eb, sizeof eb) ==
+          FR_OK);
+    fr_parser p;
+    fr_parser_init(&p);
+    fr_record rec;
+    char line[512];
+    snprintf(line, sizeof line, "2 1 eni-%0125d 1.1.1.1 2.2.2.2 1 2 6 1 1 100 160 ACCEPT OK", 7);
+    CHECK(fr_parse_line(&p, &m, line, strlen(line), &rec) == FR_LINE_MALFORMED &&
+          strcmp(p.reason, "value too long in interface-id") == 0);
+    const char *r1 = "2 1 e 1.1.1.1 2.2.2.2 1 2 6 1 99999999999999999999 100 160 ACCEPT OK";
+    CHECK(fr_parse_line(&p, &m, r1, strlen(r1), &rec) == FR_LINE_MALFORMED &&
+          strcmp(p.reason, "value out of range in bytes") == 0);
+    const char *r2 = "2 1 e 1.1.1.1 2.2.2.2 1 2 6 1 0000000000000000000000001 100 160 ACCEPT OK";
+    CHECK(fr_parse_line(&p, &m, r2, strlen(r2), &rec) == FR_LINE_RECORD && rec.bytes == 1);
+    p.latest = 1000;
+    const char *r3 = "2 1 e 1.1.1.1 2.2.2.2 1 2 6 1 1 1000 1001 ACCEPT OK";
+    CHECK(fr_parse_line(&p, &m, r3, strlen(r3), &rec) == FR_LINE_MALFORMED &&
+          strcmp(p.reason, "time in the future in end") == 0);
+    const char *h = "version srcaddr version";
+    CHECK(fr_parse_line(&p, &m, h, strlen(h), &rec) == FR_LINE_MALFORMED &&
+          strstr(p.reason, "'version' given twice"));
+    char *big = malloc(FR_MAX_LINE + 1);
+    if (big) {
+        memset(big, ' ', FR_MAX_LINE);
+        big[FR_MAX_LINE] = '\r';
+        CHECK(fr_parse_line(&p, &m, big, FR_MAX_LINE - 1, &rec) == FR_LINE_BLANK);
+        CHECK(fr_parse_line(&p, &m, big, FR_MAX_LINE + 1, &rec) == FR_LINE_MALFORMED);
+        free(big);
+    }
+    fr_parser_clear(&p);
+    fr_fieldmap_clear(&m);
 }
 
 int main(void)
@@ -1057,6 +1144,7 @@ int main(void)
     test_reader();
     test_underscore_names();
     test_jsondoc();
+    test_inputs_hardening();
     fr_parser_clear(&P);
     printf("%d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;

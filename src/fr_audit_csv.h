@@ -42,6 +42,13 @@ int fr_csv_write_interfaces(FILE *fp, const fr_report *r);
 int fr_csv_write_gaps(FILE *fp, const fr_report *r);
 int fr_csv_write_changes(FILE *fp, const fr_report *r);
 
+/* The gaps of r and its SILENT stretches merged in gaps.csv's order
+ * (interface_id, start, kind), as an array of n pointers into r (the caller
+ * frees the array, not the rows), for every writer that lists gaps. Returns
+ * the array (NULL with *n = 0 when there are none), or NULL with *n =
+ * (size_t)-1 when out of memory. */
+const fr_gap_row **fr_gaps_merged(const fr_report *r, size_t *n);
+
 /* Writes the six --eni-info cells of e (NULL: unknown), each preceded by a
  * comma, for report_csv.c's rows; sets *failed on a write error. */
 void fr_csv_put_eni_cells(FILE *fp, const fr_eni_row *e, int *failed);

@@ -13,6 +13,13 @@
 
 #include "fr_report.h"
 
+/* Writes input text s as plain Markdown text, safe inside table cells: the
+ * punctuation that could start markup, HTML or an entity is
+ * backslash-escaped, "://", "www." and "@" cannot become autolinks, and
+ * control characters become visible "\xHH" escapes. report_md.c uses it
+ * for everything from the input. Returns 0, or -1 when a write failed. */
+int fr_md_put_text(FILE *fp, const char *s);
+
 /* "Logs cover 97.2 % of interface-time; 3 interfaces lost data (SKIPDATA);
  * 1 went silent (the longest stretch 2 h)." and a newline. */
 int fr_md_audit_sentence(FILE *fp, const fr_report *r);

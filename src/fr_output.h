@@ -66,6 +66,11 @@ int fr_output_claim(fr_output *o, const char *const *names, size_t n);
  * which files are new and where the old ones are kept. */
 fr_err fr_output_commit(fr_output *o, char *errbuf, size_t errlen);
 
+/* The staging directory where the writers' files are until the commit
+ * (owned by o), for whoever reads them back before it (manifest.c hashes
+ * them); NULL once the run was stopped. */
+const char *fr_output_stage_dir(const fr_output *o);
+
 /* Full path of final name in the directory (owned by o). */
 const char *fr_output_final_path(fr_output *o, const char *name);
 

@@ -20,7 +20,7 @@
 #endif
 
 #define XW_NAME "report.xlsx"
-#define XW_MAX_COLS 20 /* widest table */
+#define XW_MAX_COLS 32 /* widest table */
 #define XW_WIDTH_CAP 66.0 /* widest column, in characters (a SHA-256 fits) */
 #define XW_WRAP_CAP 50.0 /* widest column of wrapped text */
 #define XW_LINE_HEIGHT 15.0 /* points per line of text */

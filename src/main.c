@@ -394,6 +394,9 @@ int main(int argc, char **argv)
         say("flowreport: out of memory\n");
         goto done;
     }
+    if (!opts.quiet) /* what the walk left out: FIFOs, devices, loops */
+        for (size_t i = 0; i < src.n_notes; i++)
+            say("%s", src.notes[i]);
     if (rm) {
         double tl = now_s();
         err = fr_remote_expand(rm, &src, errbuf, sizeof errbuf);

@@ -43,9 +43,8 @@ fr_manifest *fr_manifest_new(fr_output *o)
     if (!m)
         return NULL;
     const char *t = fr_output_temp_path(o, "manifest.json");
-    const char *slash = t ? strrchr(t, '/') : NULL;
-    if (!t || !(m->path = strdup(t)) ||
-        !(m->dir = slash ? strndup(t, (size_t)(slash - t)) : strdup("."))) {
+    const char *dir = fr_output_stage_dir(o);
+    if (!t || !dir || !(m->path = strdup(t)) || !(m->dir = strdup(dir))) {
         fr_manifest_free(m);
         return NULL;
     }

@@ -504,6 +504,11 @@ int fr_output_claim(fr_output *o, const char *const *names, size_t n)
     return 0;
 }
 
+const char *fr_output_stage_dir(const fr_output *o)
+{
+    return o->stage;
+}
+
 const char *fr_output_final_path(fr_output *o, const char *name)
 {
     free(o->scratch);

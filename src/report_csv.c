@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* report_csv: the CSV tables (windows, interfaces, gaps, the three top
- * tables, inputs, problems and, for remote sources, fetch), RFC 4180 quoting
+ * tables, inputs, problems and, for remote sources, fetch; the first three
+ * with the audit layer's columns from report_csv_audit.c), RFC 4180 quoting
  * through libcsv. Text that came from the input and would open as a formula
  * in a spreadsheet gets a leading single quote (see doc/SEMANTICS.md). */
 #include <csv.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fr_audit_csv.h"
 #include "fr_names.h"
 #include "fr_writers.h"
 
@@ -242,63 +244,22 @@ fr_err fr_write_csv(const fr_report *r, fr_output *o, char *errbuf, size_t errle
     csv_out c;
     fr_err e;
 
-    if (open_csv(&c, o, "windows.csv", errbuf, errlen))
-        return FR_ERR_IO;
-    header(&c,
-           "window_start,window_end,records,ok_records,accept_records,reject_records,"
-           "nodata_records,skipdata_records,packets,bytes,accept_bytes,reject_bytes,"
-           "interfaces");
-    for (size_t i = 0; i < r->n_windows && !c.failed; i++) {
-        const fr_window_row *w = &r->windows[i];
-        put_time(&c, w->start);
-        put_time(&c, w->end);
-        const uint64_t v[] = {w->records,        w->ok_records,     w->accept_records,
-                              w->reject_records, w->nodata_records, w->skipdata_records,
-                              w->packets,        w->bytes,          w->accept_bytes,
-                              w->reject_bytes,   w->interfaces};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
-            put_u64(&c, v[k]);
-        end_row(&c);
+    /* windows, interfaces and gaps with the audit layer's coverage columns
+     * (fr_audit_csv.h) */
+    static const struct {
+        const char *name;
+        int (*fn)(FILE *, const fr_report *);
+    } audit_tables[] = {{"windows.csv", fr_csv_write_windows},
+                        {"interfaces.csv", fr_csv_write_interfaces},
+                        {"gaps.csv", fr_csv_write_gaps}};
+    for (size_t k = 0; k < sizeof audit_tables / sizeof audit_tables[0]; k++) {
+        if (open_csv(&c, o, audit_tables[k].name, errbuf, errlen))
+            return FR_ERR_IO;
+        if (audit_tables[k].fn(c.fp, r))
+            c.failed = 1;
+        if ((e = close_csv(&c, audit_tables[k].name, errbuf, errlen)))
+            return e;
     }
-    if ((e = close_csv(&c, "windows.csv", errbuf, errlen)))
-        return e;
-
-    if (open_csv(&c, o, "interfaces.csv", errbuf, errlen))
-        return FR_ERR_IO;
-    header(&c,
-           "interface_id,account_id,first_start,last_end,records,ok_records,"
-           "nodata_records,skipdata_records,accept_records,reject_records,packets,bytes");
-    for (size_t i = 0; i < r->n_ifaces && !c.failed; i++) {
-        const fr_iface_row *f = &r->ifaces[i];
-        put_text(&c, f->interface_id);
-        put_text(&c, f->account_id);
-        put_time(&c, f->first_start);
-        put_time(&c, f->last_end);
-        const uint64_t v[] = {f->records,          f->ok_records,     f->nodata_records,
-                              f->skipdata_records, f->accept_records, f->reject_records,
-                              f->packets,          f->bytes};
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
-            put_u64(&c, v[k]);
-        end_row(&c);
-    }
-    if ((e = close_csv(&c, "interfaces.csv", errbuf, errlen)))
-        return e;
-
-    if (open_csv(&c, o, "gaps.csv", errbuf, errlen))
-        return FR_ERR_IO;
-    header(&c, "interface_id,kind,gap_start,gap_end,seconds,records");
-    for (size_t i = 0; i < r->n_gaps && !c.failed; i++) {
-        const fr_gap_row *g = &r->gaps[i];
-        put_text(&c, g->interface_id);
-        put_str(&c, g->kind == FR_GAP_NODATA ? "NODATA" : "SKIPDATA");
-        put_time(&c, g->start);
-        put_time(&c, g->end);
-        put_u64(&c, (uint64_t)(g->end - g->start));
-        put_u64(&c, g->records);
-        end_row(&c);
-    }
-    if ((e = close_csv(&c, "gaps.csv", errbuf, errlen)))
-        return e;
 
     if (open_csv(&c, o, "top_talkers.csv", errbuf, errlen))
         return FR_ERR_IO;

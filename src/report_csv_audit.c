@@ -4,10 +4,12 @@
 #include "fr_audit_csv.h"
 
 #include "fr_eni_info.h"
+#include "fr_names.h"
 
 #include <csv.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct out {
@@ -31,6 +33,29 @@ static void put_str(out *c, const char *s)
     } else if (fputs(s, c->fp) == EOF) {
         c->failed = 1;
     }
+}
+
+/* Writes text that came from the input (ids, descriptions, a baseline's
+ * cells): one a spreadsheet would take for a formula gets a leading "'", as
+ * in report_csv.c (doc/SEMANTICS.md). */
+static void put_text(out *c, const char *s)
+{
+    if (!fr_csv_risky(s)) {
+        put_str(c, s);
+        return;
+    }
+    size_t n = strlen(s);
+    char *q = malloc(n + 2);
+    if (!q) {
+        sep(c);
+        c->failed = 1;
+        errno = ENOMEM;
+        return;
+    }
+    q[0] = '\'';
+    memcpy(q + 1, s, n + 1);
+    put_str(c, q);
+    free(q);
 }
 
 static void put_u64(out *c, uint64_t v)
@@ -70,12 +95,12 @@ static void line(out *c, const char *text)
 /* The --eni-info cells of an interface; unknown ones say so. */
 static void put_eni(out *c, const fr_eni_row *e)
 {
-    put_str(c, e ? e->description : "unknown");
-    put_str(c, e ? e->instance_id : "");
-    put_str(c, e ? e->vpc_id : "");
-    put_str(c, e ? e->subnet_id : "");
-    put_str(c, e ? e->security_groups : "");
-    put_str(c, e ? e->private_addresses : "");
+    put_text(c, e ? e->description : "unknown");
+    put_text(c, e ? e->instance_id : "");
+    put_text(c, e ? e->vpc_id : "");
+    put_text(c, e ? e->subnet_id : "");
+    put_text(c, e ? e->security_groups : "");
+    put_text(c, e ? e->private_addresses : "");
 }
 
 int fr_csv_write_findings(FILE *fp, const fr_report *r)
@@ -86,7 +111,7 @@ int fr_csv_write_findings(FILE *fp, const fr_report *r)
         const fr_finding_row *f = &r->findings[i];
         put_str(&c, f->rule);
         put_str(&c, fr_severity_name(f->severity));
-        put_str(&c, f->interface_id);
+        put_text(&c, f->interface_id);
         put_addr(&c, &f->src);
         put_addr(&c, &f->dst);
         if (f->has_port) {
@@ -106,7 +131,7 @@ int fr_csv_write_findings(FILE *fp, const fr_report *r)
         put_u64(&c, f->records);
         put_u64(&c, f->packets);
         put_u64(&c, f->bytes);
-        put_str(&c, f->detail);
+        put_text(&c, f->detail);
         line(&c, NULL);
     }
     return c.failed ? -1 : 0;
@@ -149,8 +174,8 @@ int fr_csv_write_interfaces(FILE *fp, const fr_report *r)
     line(&c, r->eni_info_given ? "," FR_CSV_ENI_HEADER : "");
     for (size_t i = 0; i < r->n_ifaces && !c.failed; i++) {
         const fr_iface_row *f = &r->ifaces[i];
-        put_str(&c, f->interface_id);
-        put_str(&c, f->account_id);
+        put_text(&c, f->interface_id);
+        put_text(&c, f->account_id);
         put_time(&c, f->first_start);
         put_time(&c, f->last_end);
         const uint64_t v[] = {
@@ -182,18 +207,39 @@ static int gap_before(const fr_gap_row *a, const fr_gap_row *b)
     return a->kind < b->kind;
 }
 
+const fr_gap_row **fr_gaps_merged(const fr_report *r, size_t *n)
+{
+    size_t total = r->n_gaps + r->n_silent;
+    *n = 0;
+    if (total == 0)
+        return NULL;
+    const fr_gap_row **v = malloc(total * sizeof *v);
+    if (!v) {
+        *n = (size_t)-1;
+        return NULL;
+    }
+    size_t i = 0, k = 0;
+    while (i < r->n_gaps || k < r->n_silent) {
+        if (k >= r->n_silent || (i < r->n_gaps && gap_before(&r->gaps[i], &r->silent[k])))
+            v[*n] = &r->gaps[i++];
+        else
+            v[*n] = &r->silent[k++];
+        (*n)++;
+    }
+    return v;
+}
+
 int fr_csv_write_gaps(FILE *fp, const fr_report *r)
 {
     out c = {fp, 0, 1};
+    size_t n;
+    const fr_gap_row **v = fr_gaps_merged(r, &n);
+    if (n == (size_t)-1)
+        return -1;
     line(&c, FR_CSV_GAPS_HEADER);
-    size_t i = 0, k = 0;
-    while ((i < r->n_gaps || k < r->n_silent) && !c.failed) {
-        const fr_gap_row *g;
-        if (k >= r->n_silent || (i < r->n_gaps && gap_before(&r->gaps[i], &r->silent[k])))
-            g = &r->gaps[i++];
-        else
-            g = &r->silent[k++];
-        put_str(&c, g->interface_id);
+    for (size_t i = 0; i < n && !c.failed; i++) {
+        const fr_gap_row *g = v[i];
+        put_text(&c, g->interface_id);
         put_str(&c, fr_gap_kind_name(g->kind));
         put_time(&c, g->start);
         put_time(&c, g->end);
@@ -202,6 +248,7 @@ int fr_csv_write_gaps(FILE *fp, const fr_report *r)
         put_str(&c, fr_gap_edge_name(g->edge));
         line(&c, NULL);
     }
+    free((void *)v);
     return c.failed ? -1 : 0;
 }
 
@@ -213,9 +260,9 @@ int fr_csv_write_changes(FILE *fp, const fr_report *r)
         const fr_change_row *x = &r->changes[i];
         put_str(&c, x->change);
         put_str(&c, x->table);
-        put_str(&c, x->key);
-        put_str(&c, x->before);
-        put_str(&c, x->after);
+        put_text(&c, x->key);
+        put_text(&c, x->before);
+        put_text(&c, x->after);
         line(&c, NULL);
     }
     return c.failed ? -1 : 0;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fr_audit_csv.h"
+#include "fr_md_audit.h"
 #include "fr_names.h"
 #include "fr_writers.h"
 
@@ -40,23 +42,12 @@ static void ctl(md *m, unsigned char c)
     out(m, "\\x%02X", c);
 }
 
-/* Writes input text as plain Markdown text, safe inside table cells: the
- * punctuation that could start markup, HTML or an entity is
- * backslash-escaped, "://", "www." and "@" cannot become autolinks, and
- * control characters become visible "\xHH" escapes. */
+/* Writes input text as plain Markdown text (fr_md_put_text: the one
+ * escaping of summary.md, shared with the audit sections). */
 static void text(md *m, const char *s)
 {
-    for (const char *p = s; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c < 0x20 || c == 0x7F) {
-            ctl(m, c);
-            continue;
-        }
-        if (strchr("\\`*_[]<>|~&!#@", c) || (c == ':' && p[1] == '/') ||
-            (c == '.' && p - s >= 3 && !strncmp(p - 3, "www", 3)))
-            put(m, '\\');
-        put(m, c);
-    }
+    if (fr_md_put_text(m->fp, s))
+        m->failed = 1;
 }
 
 /* Writes s as a code span: shown literally, whatever it holds. Its fence
@@ -239,7 +230,21 @@ static void list_line(md *m, const char *label, char *const *v, size_t n)
     out(m, "\n");
 }
 
-/* The first screen: period, then where the inputs came from. */
+/* One line under the coverage sentence: the findings by severity. */
+static void findings_line(md *m, const fr_report *r)
+{
+    size_t n[4] = {0};
+    for (size_t i = 0; i < r->n_findings; i++)
+        n[r->findings[i].severity & 3]++;
+    if (r->n_findings)
+        out(m, "\nFindings: **%zu high**, %zu medium, %zu low (see Findings).\n", n[FR_SEV_HIGH],
+            n[FR_SEV_MEDIUM], n[FR_SEV_LOW]);
+    else
+        out(m, "\nFindings: none.\n");
+}
+
+/* The first screen: period, coverage, findings, then where the inputs came
+ * from. */
 static void period_sources(md *m, const fr_report *r, const fr_sources *src)
 {
     char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN];
@@ -253,6 +258,10 @@ static void period_sources(md *m, const fr_report *r, const fr_sources *src)
     } else {
         out(m, "Period: no records with a start time were found; there are no windows.\n");
     }
+    out(m, "\n");
+    if (fr_md_audit_sentence(m->fp, r))
+        m->failed = 1;
+    findings_line(m, r);
     out(m, "\n## Sources\n\n");
     list_line(m, "Accounts", src->accounts, src->n_accounts);
     list_line(m, "Regions", src->regions, src->n_regions);
@@ -452,61 +461,76 @@ static void busiest_windows(md *m, const fr_report *r)
     out(m, "\nEvery window: `windows.csv`.\n");
 }
 
-/* Gaps: NODATA and SKIPDATA apart, per interface, then the list. */
-static void gaps(md *m, const fr_report *r)
+/* Gaps: NODATA, SKIPDATA and SILENT apart, per interface, then the list
+ * (gaps.csv's rows, SILENT stretches included). Returns 0, or -1 when out
+ * of memory. */
+static int gaps(md *m, const fr_report *r)
 {
+    static const char *const what[3] = {" (idle)", " (data lost)", " (no records)"};
     const fr_totals *t = &r->totals;
-    char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN], e[FR_FMT_LEN], f[FR_FMT_LEN];
-    size_t rows = 0;
+    char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN], e[FR_FMT_LEN], f[FR_FMT_LEN],
+        h[FR_FMT_LEN], k[FR_FMT_LEN], l[FR_FMT_LEN];
+    size_t rows = 0, n;
+    const fr_gap_row **v = fr_gaps_merged(r, &n);
 
+    if (n == (size_t)-1)
+        return -1;
     out(m, "\n## Gaps\n\n");
     out(m,
         "NODATA means the interface was idle: no traffic in the aggregation interval. "
-        "SKIPDATA means AWS dropped records: traffic happened and its data is lost.\n\n");
+        "SKIPDATA means AWS dropped records: traffic happened and its data is lost. "
+        "SILENT means no record of any status for longer than %s.\n\n",
+        duration(r->silent_gap ? r->silent_gap : 1, a));
     out(m, "- NODATA: %s %s, %s s (%s) in all.\n", num(t->nodata_gaps, a),
         t->nodata_gaps == 1 ? "gap" : "gaps", num(t->nodata_gap_seconds, b),
         fr_fmt_hms(t->nodata_gap_seconds, c));
     out(m, "- SKIPDATA: %s %s, %s s (%s) in all.\n", num(t->skipdata_gaps, a),
         t->skipdata_gaps == 1 ? "gap" : "gaps", num(t->skipdata_gap_seconds, b),
         fr_fmt_hms(t->skipdata_gap_seconds, c));
-    if (!r->n_gaps)
-        return;
+    out(m, "- SILENT: %s %s, %s s (%s) in all.\n", num(t->silent_gaps, a),
+        t->silent_gaps == 1 ? "stretch" : "stretches", num(t->silent_seconds, b),
+        fr_fmt_hms(t->silent_seconds, c));
+    if (!n)
+        return 0;
     out(m,
-        "\n| interface | NODATA gaps | NODATA time | SKIPDATA gaps | SKIPDATA time |\n"
-        "|---|---:|---:|---:|---:|\n");
-    for (size_t i = 0; i < r->n_gaps;) {
-        const char *id = r->gaps[i].interface_id;
-        uint64_t ng[2] = {0, 0}, secs[2] = {0, 0};
-        for (; i < r->n_gaps && !strcmp(r->gaps[i].interface_id, id); i++) {
-            int k = r->gaps[i].kind == FR_GAP_SKIPDATA;
-            ng[k]++;
-            if (r->gaps[i].end > r->gaps[i].start)
-                secs[k] += (uint64_t)(r->gaps[i].end - r->gaps[i].start);
+        "\n| interface | NODATA gaps | NODATA time | SKIPDATA gaps | SKIPDATA time | SILENT "
+        "stretches | SILENT time |\n"
+        "|---|---:|---:|---:|---:|---:|---:|\n");
+    for (size_t i = 0; i < n;) {
+        const char *id = v[i]->interface_id;
+        uint64_t ng[3] = {0, 0, 0}, secs[3] = {0, 0, 0};
+        for (; i < n && !strcmp(v[i]->interface_id, id); i++) {
+            unsigned kind = (unsigned)v[i]->kind % 3;
+            ng[kind]++;
+            if (v[i]->end > v[i]->start)
+                secs[kind] += (uint64_t)(v[i]->end - v[i]->start);
         }
         if (rows++ >= MD_MAX_ROWS)
             continue;
         out(m, "| ");
         text(m, id);
-        out(m, " | %s | %s s (%s) | %s | %s s (%s) |\n", num(ng[0], a), num(secs[0], b),
-            fr_fmt_hms(secs[0], c), num(ng[1], d), num(secs[1], e), fr_fmt_hms(secs[1], f));
+        out(m, " | %s | %s s (%s) | %s | %s s (%s) | %s | %s s (%s) |\n", num(ng[0], a),
+            num(secs[0], b), fr_fmt_hms(secs[0], c), num(ng[1], d), num(secs[1], e),
+            fr_fmt_hms(secs[1], f), num(ng[2], h), num(secs[2], k), fr_fmt_hms(secs[2], l));
     }
     if (rows > MD_MAX_ROWS)
         out(m, "\nThe first %d of %s interfaces are shown.\n", MD_MAX_ROWS, num(rows, a));
     out(m,
         "\n| interface | kind | start (UTC) | end (UTC) | seconds | duration | records |\n"
         "|---|---|---|---|---:|---:|---:|\n");
-    for (size_t i = 0; i < r->n_gaps && i < MD_MAX_ROWS; i++) {
-        const fr_gap_row *g = &r->gaps[i];
+    for (size_t i = 0; i < n && i < MD_MAX_ROWS; i++) {
+        const fr_gap_row *g = v[i];
         uint64_t secs = g->end > g->start ? (uint64_t)(g->end - g->start) : 0;
         out(m, "| ");
         text(m, g->interface_id);
-        out(m, " | %s | %s | %s | %s | %s | %s |\n",
-            g->kind == FR_GAP_NODATA ? "NODATA (idle)" : "SKIPDATA (data lost)",
-            fr_time_iso(g->start, a), fr_time_iso(g->end, b), num(secs, c), fr_fmt_hms(secs, d),
-            num(g->records, e));
+        out(m, " | %s%s | %s | %s | %s | %s | %s |\n", fr_gap_kind_name(g->kind),
+            what[(unsigned)g->kind % 3], fr_time_iso(g->start, a), fr_time_iso(g->end, b),
+            num(secs, c), fr_fmt_hms(secs, d), num(g->records, e));
     }
-    if (r->n_gaps > MD_MAX_ROWS)
-        out(m, "\n%s more gaps in `gaps.csv`.\n", num(r->n_gaps - MD_MAX_ROWS, a));
+    if (n > MD_MAX_ROWS)
+        out(m, "\n%s more gaps in `gaps.csv`.\n", num(n - MD_MAX_ROWS, a));
+    free((void *)v);
+    return 0;
 }
 
 static void tops(md *m, const fr_report *r)
@@ -578,8 +602,11 @@ static void footer(md *m, const fr_report *r)
     if (remote)
         out(m, " %s of the %s inputs %s fetched: their ETags are in `inputs.csv`.", num(remote, a),
             num(r->n_inputs, b), remote == 1 ? "was" : "were");
+    out(m, "\n");
+    if (fr_md_provenance(m->fp, r))
+        m->failed = 1;
     out(m,
-        "\n\nThis file is GitHub-flavoured Markdown (GFM): its tables need a GFM renderer "
+        "\nThis file is GitHub-flavoured Markdown (GFM): its tables need a GFM renderer "
         "such as GitHub or cmark-gfm.\n");
 }
 
@@ -602,9 +629,12 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
     fr_sources_clear(&src);
     completeness(&m, r);
     totals(&m, r);
+    /* the audit layer: findings first, then how complete the logs are */
+    if (fr_md_findings(m.fp, r, MD_MAX_ROWS) || fr_md_coverage(m.fp, r, MD_MAX_ROWS))
+        m.failed = 1;
     nomem = problems(&m, r) != 0;
     busiest_windows(&m, r);
-    gaps(&m, r);
+    nomem |= gaps(&m, r) != 0;
     tops(&m, r);
     inputs(&m, r);
     if (r->n_fetch)

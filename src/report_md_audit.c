@@ -21,18 +21,31 @@ static void out(md *m, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Text from the input: Markdown punctuation escaped, controls as '?'. */
+int fr_md_put_text(FILE *fp, const char *s)
+{
+    int failed = 0;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7F) {
+            if (fprintf(fp, "\\x%02X", c) < 0)
+                failed = 1;
+            continue;
+        }
+        if ((strchr("\\`*_[]<>|~&!#@", c) || (c == ':' && p[1] == '/') ||
+             (c == '.' && p - s >= 3 && !strncmp(p - 3, "www", 3))) &&
+            fputc('\\', fp) == EOF)
+            failed = 1;
+        if (fputc(c, fp) == EOF)
+            failed = 1;
+    }
+    return failed ? -1 : 0;
+}
+
+/* Text from the input, escaped as everywhere in summary.md. */
 static void text(md *m, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        int c = *p;
-        if (c < 0x20 || c == 0x7f)
-            c = '?';
-        if (strchr("\\`*_[]<>|#", c) && fputc('\\', m->fp) == EOF)
-            m->failed = 1;
-        if (fputc(c, m->fp) == EOF)
-            m->failed = 1;
-    }
+    if (fr_md_put_text(m->fp, s))
+        m->failed = 1;
 }
 
 /* "2 h 5 min", "35 min", "45 s". */

@@ -16,6 +16,7 @@
 
 #include "fr_names.h"
 #include "fr_writers.h"
+#include "fr_audit_csv.h"
 #include "fr_xlsx.h"
 
 #define XW_COLOR_BYTES 0x2F5597
@@ -46,10 +47,14 @@ static const xw_col xw_windows_cols[] = {
     {"Rejected bytes", XW_NUM},
     {"Interfaces", XW_NUM},
     {"Bytes (chart unit)", XW_NUM},
+    /* the audit layer */
+    {"Coverage (%)", XW_NUM},
+    {"SKIPDATA interfaces", XW_NUM},
 };
 #define XW_WIN_COL_START 0
 #define XW_WIN_COL_REJECT 5
 #define XW_WIN_COL_SCALED 13
+#define XW_WIN_COL_COVERAGE 14
 
 static const xw_col xw_iface_cols[] = {
     {"Interface ID", XW_STR},
@@ -68,12 +73,19 @@ static const xw_col xw_iface_cols[] = {
     {"NODATA time (h:mm:ss)", XW_HMS},
     {"SKIPDATA time (s)", XW_NUM},
     {"SKIPDATA time (h:mm:ss)", XW_HMS},
+    /* the audit layer: coverage over the period */
+    {"Covered by OK (s)", XW_NUM},
+    {"Covered by NODATA (s)", XW_NUM},
+    {"Lost to SKIPDATA (s)", XW_NUM},
+    {"Silent time (s)", XW_NUM},
+    {"Coverage (%)", XW_NUM},
+    {"Silent at period edge", XW_STR},
 };
 
 static const xw_col xw_gap_cols[] = {
     {"Interface ID", XW_STR},       {"Kind", XW_STR},           {"Meaning", XW_STR},
     {"Gap start (UTC)", XW_TIME},   {"Gap end (UTC)", XW_TIME}, {"Duration (s)", XW_NUM},
-    {"Duration (h:mm:ss)", XW_HMS}, {"Records", XW_NUM},
+    {"Duration (h:mm:ss)", XW_HMS}, {"Records", XW_NUM},        {"Period edge", XW_STR},
 };
 
 static const xw_col xw_talker_cols[] = {
@@ -103,7 +115,7 @@ static uint64_t xw_cells(const fr_report *r)
 {
     return (uint64_t)r->n_windows * XW_NCOLS(xw_windows_cols) +
         (uint64_t)r->n_ifaces * XW_NCOLS(xw_iface_cols) +
-        (uint64_t)r->n_gaps * XW_NCOLS(xw_gap_cols) + (uint64_t)r->n_talkers * 6 +
+        (uint64_t)(r->n_gaps + r->n_silent) * XW_NCOLS(xw_gap_cols) + (uint64_t)r->n_talkers * 6 +
         (uint64_t)r->n_rejected * 5 + (uint64_t)r->n_ports * 9 + (uint64_t)r->n_inputs * (17 + 40);
 }
 
@@ -181,8 +193,10 @@ static fr_err xw_chart(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row, lxw_col_t co
     lxw_chart_font x_font = {.size = 8, .rotation = -45};
     lxw_chart_font y_font = {.size = 8};
     lxw_chart_font title_font = {.size = 11, .bold = LXW_TRUE};
-    lxw_chart_options opt = {
-        .x_offset = 4 + x_off, .y_offset = 4, .x_scale = x_scale, .y_scale = 0.85};
+    lxw_chart_options opt = {.x_offset = 4 + x_off,
+                             .y_offset = 4,
+                             .x_scale = x_scale,
+                             .y_scale = x_scale < 1 ? 0.75 : 0.85};
     lxw_error e;
 
     if (unit < r->window) /* no tick between two windows */
@@ -428,7 +442,7 @@ static fr_err xw_sum_links(xw_sum *s)
         {"How to read", 0},
         {"Windows", r->n_windows},
         {"Interfaces", r->n_ifaces},
-        {"Gaps", r->n_gaps},
+        {"Gaps", r->n_gaps + r->n_silent},
         {"Top talkers", r->n_talkers},
         {"Top rejected", r->n_rejected},
         {"Top ports", r->n_ports},
@@ -528,6 +542,27 @@ static fr_err xw_summary(xw_ctx *c)
             goto fail;
     }
 
+    /* the audit layer: coverage and findings by severity, one line each */
+    {
+        char pct[32];
+        size_t sev[4] = {0};
+        double w;
+        snprintf(note, sizeof note, "%" PRIu64 " lost data, %" PRIu64 " went silent",
+                 tt->skipdata_interfaces, tt->silent_interfaces);
+        if ((err = xw_put_str(c, s.ws, s.row, 0, "Coverage (%)", c->text, &w)) ||
+            (*fr_pct_format(tt->any_seconds, tt->iface_seconds, pct) &&
+             (err = xw_put_num(c, s.ws, s.row, 1, strtod(pct, NULL), c->dec, &w))) ||
+            (err = xw_put_str(c, s.ws, s.row, 2, note, c->aside, &w)))
+            goto fail;
+        s.row++;
+        for (size_t i = 0; i < r->n_findings; i++)
+            sev[r->findings[i].severity & 3]++;
+        snprintf(note, sizeof note, "%zu high, %zu medium, %zu low (findings.csv)",
+                 sev[FR_SEV_HIGH], sev[FR_SEV_MEDIUM], sev[FR_SEV_LOW]);
+        if ((err = xw_sum_num(&s, "Findings", r->n_findings, note)))
+            goto fail;
+    }
+
     snprintf(note, sizeof note, "%s, %s gap%s, all interfaces",
              fr_fmt_hms(tt->nodata_gap_seconds, h), fr_fmt_count(tt->nodata_gaps, h2),
              tt->nodata_gaps == 1 ? "" : "s");
@@ -553,6 +588,14 @@ static fr_err xw_summary(xw_ctx *c)
     /* the charts below the numbers, side by side, within columns A..C */
     if (r->n_windows && (err = xw_charts(c, s.ws, s.row + 1, 0, 1, 0.55)))
         goto fail;
+    /* One page: the charts (216 px, under 12 rows) and nothing below. */
+    {
+        lxw_error e = worksheet_print_area(s.ws, 0, 0, s.row + (r->n_windows ? 12 : 0), 2);
+        if (e != LXW_NO_ERROR) {
+            err = xw_fail(c, e, "cannot set print area of %s", s.ws->name);
+            goto fail;
+        }
+    }
     err = xw_print_setup(c, s.ws, 1, XW_SUM_WA + XW_SUM_WB + XW_SUM_WC + 3 * 0.71,
                          XW_MIN_SUMMARY_SCALE, 0);
 fail:
@@ -686,6 +729,19 @@ static fr_err xw_details(xw_ctx *c)
                           XW_MIN_SUMMARY_SCALE, 0);
 }
 
+/* Writes num / den as the CSV's coverage_pct (fr_pct_format: rounded down
+ * to one decimal) into column col, a number "#,##0.00"; empty when den is
+ * 0. Returns FR_OK or an error. */
+static fr_err xw_pct(xw_table *t, lxw_col_t col, uint64_t num, uint64_t den)
+{
+    char buf[32];
+    double w;
+
+    if (!*fr_pct_format(num, den, buf))
+        return FR_OK;
+    return xw_put_num(t->c, t->ws, t->row, col, strtod(buf, NULL), t->c->dec, &w);
+}
+
 /* Writes the Windows sheet with its charts. Returns FR_OK or an error. */
 static fr_err xw_windows(xw_ctx *c)
 {
@@ -698,6 +754,7 @@ static fr_err xw_windows(xw_ctx *c)
                              r->n_windows)))
         return err;
     xw_table_fix(&t, XW_WIN_COL_SCALED, 12);
+    xw_table_fix(&t, XW_WIN_COL_COVERAGE, 12);
     for (size_t i = 0; i < r->n_windows; i++) {
         const fr_window_row *x = &r->windows[i];
         if ((err = xw_table_next(&t)) || (err = xw_time(&t, 0, x->start, 0)) ||
@@ -708,7 +765,9 @@ static fr_err xw_windows(xw_ctx *c)
             (err = xw_num(&t, 9, x->bytes)) || (err = xw_num(&t, 10, x->accept_bytes)) ||
             (err = xw_num(&t, 11, x->reject_bytes)) || (err = xw_num(&t, 12, x->interfaces)) ||
             (err = xw_put_num(c, t.ws, t.row, XW_WIN_COL_SCALED, (double)x->bytes / c->byte_div,
-                              c->dec, &w)))
+                              c->dec, &w)) ||
+            (err = xw_pct(&t, XW_WIN_COL_COVERAGE, x->covered_iface_seconds, x->iface_seconds)) ||
+            (err = xw_num(&t, XW_WIN_COL_COVERAGE + 1, x->skipdata_interfaces)))
             return err;
     }
     return xw_table_finish(&t);
@@ -733,7 +792,7 @@ static fr_err xw_ifaces(xw_ctx *c)
         while (g < r->n_gaps && strcmp(r->gaps[g].interface_id, f->interface_id) < 0)
             g++;
         for (; g < r->n_gaps && !strcmp(r->gaps[g].interface_id, f->interface_id); g++)
-            if (r->gaps[g].end > r->gaps[g].start)
+            if (r->gaps[g].end > r->gaps[g].start && r->gaps[g].kind != FR_GAP_SILENT)
                 secs[r->gaps[g].kind == FR_GAP_SKIPDATA] +=
                     (uint64_t)(r->gaps[g].end - r->gaps[g].start);
         if ((err = xw_table_next(&t)) || (err = xw_str(&t, 0, f->interface_id)) ||
@@ -744,34 +803,51 @@ static fr_err xw_ifaces(xw_ctx *c)
             (err = xw_num(&t, 8, f->accept_records)) || (err = xw_num(&t, 9, f->reject_records)) ||
             (err = xw_num(&t, 10, f->packets)) || (err = xw_num(&t, 11, f->bytes)) ||
             (err = xw_num(&t, 12, secs[0])) || (err = xw_num(&t, 13, secs[0])) ||
-            (err = xw_num(&t, 14, secs[1])) || (err = xw_num(&t, 15, secs[1])))
+            (err = xw_num(&t, 14, secs[1])) || (err = xw_num(&t, 15, secs[1])) ||
+            (err = xw_num(&t, 16, f->covered_seconds)) ||
+            (err = xw_num(&t, 17, f->nodata_seconds)) ||
+            (err = xw_num(&t, 18, f->skipdata_seconds)) ||
+            (err = xw_num(&t, 19, f->silent_seconds)) ||
+            (err = xw_pct(&t, 20, f->any_seconds, f->period_seconds)) ||
+            (err = xw_str(&t, 21,
+                          f->silent_edges == (FR_EDGE_START | FR_EDGE_END)
+                              ? "start+end"
+                              : fr_gap_edge_name(f->silent_edges))))
             return err;
     }
     return xw_table_finish(&t);
 }
 
-/* Writes the Gaps sheet(s). Returns FR_OK or an error. */
+/* Writes the Gaps sheet(s): gaps.csv's rows, SILENT stretches included.
+ * Returns FR_OK or an error. */
 static fr_err xw_gaps(xw_ctx *c)
 {
+    static const char *const meaning[3] = {"idle", "data lost", "no records"};
     const fr_report *r = c->r;
+    size_t n;
+    const fr_gap_row **v = fr_gaps_merged(r, &n);
     xw_table t;
     fr_err err;
 
-    if ((err = xw_table_open(c, &t, "Gaps", xw_gap_cols, XW_NCOLS(xw_gap_cols), r->n_gaps)))
-        return err;
-    for (size_t i = 0; i < r->n_gaps; i++) {
-        const fr_gap_row *g = &r->gaps[i];
-        int skip = g->kind == FR_GAP_SKIPDATA;
+    if (n == (size_t)-1)
+        return xw_nomem(c);
+    if ((err = xw_table_open(c, &t, "Gaps", xw_gap_cols, XW_NCOLS(xw_gap_cols), n)))
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        const fr_gap_row *g = v[i];
         uint64_t secs = g->end > g->start ? (uint64_t)(g->end - g->start) : 0;
         if ((err = xw_table_next(&t)) || (err = xw_str(&t, 0, g->interface_id)) ||
-            (err = xw_str(&t, 1, skip ? "SKIPDATA" : "NODATA")) ||
-            (err = xw_str(&t, 2, skip ? "data lost" : "idle")) ||
+            (err = xw_str(&t, 1, fr_gap_kind_name(g->kind))) ||
+            (err = xw_str(&t, 2, meaning[(unsigned)g->kind % 3])) ||
             (err = xw_time(&t, 3, g->start, 0)) || (err = xw_time(&t, 4, g->end, 0)) ||
             (err = xw_num(&t, 5, secs)) || (err = xw_num(&t, 6, secs)) ||
-            (err = xw_num(&t, 7, g->records)))
-            return err;
+            (err = xw_num(&t, 7, g->records)) || (err = xw_str(&t, 8, fr_gap_edge_name(g->edge))))
+            goto fail;
     }
-    return xw_table_finish(&t);
+    err = xw_table_finish(&t);
+fail:
+    free((void *)v);
+    return err;
 }
 
 /* Writes the three top tables. Returns FR_OK or an error. */

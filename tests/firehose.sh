@@ -242,7 +242,7 @@ grep -q "JSON document 3 .*cut off" "$TMP/doc-cut.err" ||
 # --- aws logs filter-log-events output ---
 run "$TMP/filter" "$TMP/in/filter.json"
 check "$TMP/filter" filter filter
-grep -q "filter.json\`*:event 18: " "$TMP/filter/summary.md" || fail "filter: event 18 not named"
+grep -q "filter.json:event 18: " "$TMP/filter.err" || fail "filter: event 18 not named on stderr"
 
 # --- underscore names in a header, a \${...} header and --fields ---
 run "$TMP/us" "$TMP/in/header_us.log"

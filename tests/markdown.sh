@@ -39,7 +39,7 @@ class Tables(html.parser.HTMLParser):
 
 gfm = cmarkgfm.github_flavored_markdown_to_html(md)
 p = Tables(); p.feed(gfm)
-want = ["Sources", "Completeness", "Totals", "Problems", "Busiest windows", "Gaps",
+want = ["Sources", "Completeness", "Totals", "Findings", "Coverage", "Problems", "Busiest windows", "Gaps",
         "Top talkers", "Top rejected sources", "Top destination ports", "Inputs"]
 assert p.headings == want, p.headings
 assert "<h1>VPC Flow Logs audit summary</h1>" in gfm
@@ -75,7 +75,49 @@ assert [[b[0]] + [str(num(x)) for x in b[1:]] for b in busy] == \
 gaps = by_header.get(("interface", "kind", "start (UTC)", "end (UTC)", "seconds", "duration",
                       "records"), [])
 assert [[g[0], g[1].split()[0], g[2], g[3], str(num(g[4])), str(num(g[6]))] for g in gaps] == \
-    rows("gaps.csv")[: len(gaps)], gaps
+    [g[:6] for g in rows("gaps.csv")[: len(gaps)]], gaps
+# the audit layer: findings as findings.csv, coverage worst first as
+# interfaces.csv, the sentence on the first screen, the outputs' SHA-256
+fcsv = list(csv.DictReader(open(out + "/findings.csv")))
+ft = by_header.get(("Severity", "Rule", "Interface", "Source", "Destination", "Port",
+                    "First seen", "Last seen", "Records", "Bytes", "Detail"), [])
+assert len(ft) == min(len(fcsv), 50), (len(ft), len(fcsv))
+for got, f in zip(ft, fcsv):
+    assert [html.unescape(x) for x in got[:5]] + got[6:10] == [
+        f["severity"], f["rule"], f["interface_id"], f["srcaddr"], f["dstaddr"],
+        f["first_seen"], f["last_seen"], f["records"], f["bytes"]], (got, f)
+    assert html.unescape(got[10]) == f["detail"], (got, f)
+    assert got[5] == (f["dstport"] + "/" + {"6": "tcp", "17": "udp"}.get(f["protocol"], "?")
+                      if f["dstport"] else ""), (got, f)
+sev = {k: sum(f["severity"] == k for f in fcsv) for k in ("high", "medium", "low")}
+head = md[:md.index("## Sources")]
+if fcsv:
+    assert "Findings: **%d high**, %d medium, %d low" % (sev["high"], sev["medium"], sev["low"]) in head, head
+else:
+    assert "Findings: none." in head, head
+ic = list(csv.DictReader(open(out + "/interfaces.csv")))
+ct = by_header[("Interface", "Coverage %", "Covered (s)", "NODATA (s)", "SKIPDATA (s)",
+                "Silent (s)", "Silent at")]
+# worst first: coverage_pct never falls (the C sorts by the unrounded
+# share), each row is its interfaces.csv row, no interface left out is worse
+byid = {f["interface_id"]: f for f in ic}
+shown = [[html.unescape(c[0])] + c[1:6] for c in ct]
+assert len(shown) == min(len(ic), 50), len(shown)
+for row in shown:
+    f = byid[row[0]]
+    assert row[1:] == [f["coverage_pct"], f["covered_seconds"], f["nodata_seconds"],
+                       f["skipdata_seconds"], f["silent_seconds"]], (row, f)
+pcts = [float(r[1] or 0) for r in shown]
+assert pcts == sorted(pcts), pcts
+rest = [float(f["coverage_pct"] or 0) for f in ic if f["interface_id"] not in {r[0] for r in shown}]
+assert not rest or min(rest) >= pcts[-1], (min(rest), pcts[-1])
+assert "Logs cover " in head and "% of interface-time" in head, head
+assert any(g[1] == "SILENT" for g in rows("gaps.csv")), "no SILENT gap in the test data"
+import hashlib, os
+for name in ["windows.csv", "interfaces.csv", "gaps.csv", "findings.csv", "top_talkers.csv"]:
+    data = open(out + "/" + name, "rb").read()
+    line = "- `%s` %d bytes `%s`" % (name, len(data), hashlib.sha256(data).hexdigest())
+    assert line in md, line
 inp = dict((r[0], num(r[1])) for r in by_header[("what", "count")])
 assert inp["records in the period"] == tot["records"]
 # the first screen: period, sources, completeness, totals; problems after the totals

@@ -71,7 +71,26 @@ diff_expected() {
     de_ok=0
     for f in "$1"/expected/*.csv; do
         b=${f##*/}
-        if ! diff -u "$f" "$2/$b" >"$tmp/diff" 2>&1; then
+        # the hand-computed files of the older fixtures predate the audit
+        # layer's columns (appended at the right; the coverage fixture and
+        # tests/audit/ check those, and gaps.csv's SILENT rows): compare the
+        # columns they have, and only when their header is the output
+        # header's leading part
+        got="$2/$b"
+        want_head=$(head -n 1 "$f")
+        got_head=$(head -n 1 "$got" 2>/dev/null || true)
+        if [ "$want_head" != "$got_head" ] && [ "${got_head#"$want_head",}" != "$got_head" ]; then
+            n=$(printf '%s\n' "$want_head" | awk -F, '{print NF}')
+            "$PY" -c 'import csv, sys
+n = int(sys.argv[1])
+w = csv.writer(sys.stdout, lineterminator="\n")
+for row in csv.reader(open(sys.argv[2], newline="")):
+    if sys.argv[2].endswith("gaps.csv") and row[1:2] == ["SILENT"]:
+        continue  # SILENT rows: checked by the coverage fixture
+    w.writerow(row[:n])' "$n" "$got" >"$tmp/cut.csv"
+            got="$tmp/cut.csv"
+        fi
+        if ! diff -u "$f" "$got" >"$tmp/diff" 2>&1; then
             echo "FAIL $3 $b differs from the hand-computed file"
             cat "$tmp/diff"
             de_ok=1

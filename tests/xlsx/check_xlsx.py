@@ -77,7 +77,8 @@ COLUMNS = {
         + COUNTERS + [
         ("Packets", "packets", NUM), ("Bytes", "bytes", NUM),
         ("Accepted bytes", "accept_bytes", NUM), ("Rejected bytes", "reject_bytes", NUM),
-        ("Interfaces", "interfaces", NUM), ("Bytes (chart unit)", None, DEC)]),
+        ("Interfaces", "interfaces", NUM), ("Bytes (chart unit)", None, DEC),
+        ("Coverage (%)", "coverage_pct", DEC), ("SKIPDATA interfaces", "skipdata_interfaces", NUM)]),
     "Interfaces": ("interfaces.csv", [
         ("Interface ID", "interface_id", STR), ("Account ID", "account_id", STR),
         ("First start (UTC)", "first_start", TIME), ("Last end (UTC)", "last_end", TIME),
@@ -87,12 +88,17 @@ COLUMNS = {
         ("Accepted records", "accept_records", NUM), ("Rejected records", "reject_records", NUM),
         ("Packets", "packets", NUM), ("Bytes", "bytes", NUM),
         ("NODATA time (s)", None, NUM), ("NODATA time (h:mm:ss)", None, HMS),
-        ("SKIPDATA time (s)", None, NUM), ("SKIPDATA time (h:mm:ss)", None, HMS)]),
+        ("SKIPDATA time (s)", None, NUM), ("SKIPDATA time (h:mm:ss)", None, HMS),
+        ("Covered by OK (s)", "covered_seconds", NUM),
+        ("Covered by NODATA (s)", "nodata_seconds", NUM),
+        ("Lost to SKIPDATA (s)", "skipdata_seconds", NUM),
+        ("Silent time (s)", "silent_seconds", NUM), ("Coverage (%)", "coverage_pct", DEC),
+        ("Silent at period edge", "silent_edge", STR)]),
     "Gaps": ("gaps.csv", [
         ("Interface ID", "interface_id", STR), ("Kind", "kind", STR), ("Meaning", None, STR),
         ("Gap start (UTC)", "gap_start", TIME), ("Gap end (UTC)", "gap_end", TIME),
         ("Duration (s)", "seconds", NUM), ("Duration (h:mm:ss)", None, HMS),
-        ("Records", "records", NUM)]),
+        ("Records", "records", NUM), ("Period edge", "edge", STR)]),
     "Top talkers": ("top_talkers.csv", [
         ("Rank", "rank", NUM), ("Source address", "srcaddr", STR),
         ("Destination address", "dstaddr", STR), ("Records", "records", NUM),
@@ -129,10 +135,13 @@ COLUMNS = {
 }
 CSV_HEADERS = {
     "windows.csv": "window_start window_end records ok_records accept_records reject_records "
-                   "nodata_records skipdata_records packets bytes accept_bytes reject_bytes interfaces",
+                   "nodata_records skipdata_records packets bytes accept_bytes reject_bytes interfaces "
+                   "coverage_pct skipdata_interfaces",
     "interfaces.csv": "interface_id account_id first_start last_end records ok_records "
-                      "nodata_records skipdata_records accept_records reject_records packets bytes",
-    "gaps.csv": "interface_id kind gap_start gap_end seconds records",
+                      "nodata_records skipdata_records accept_records reject_records packets bytes "
+                      "covered_seconds nodata_seconds skipdata_seconds silent_seconds coverage_pct "
+                      "silent_edge",
+    "gaps.csv": "interface_id kind gap_start gap_end seconds records edge",
     "top_talkers.csv": "rank srcaddr dstaddr records packets bytes",
     "top_rejected.csv": "rank srcaddr records packets bytes",
     "top_ports.csv": "rank protocol dstport records accept_records reject_records packets bytes",
@@ -145,7 +154,7 @@ CSV_HEADERS = {
 # IANA protocol keywords (https://www.iana.org/assignments/protocol-numbers)
 IANA = {1: "ICMP", 2: "IGMP", 4: "IPv4", 6: "TCP", 17: "UDP", 41: "IPv6", 47: "GRE",
         50: "ESP", 51: "AH", 58: "IPv6-ICMP", 89: "OSPFIGP", 112: "VRRP", 132: "SCTP"}
-MEANING = {"NODATA": "idle", "SKIPDATA": "data lost"}
+MEANING = {"NODATA": "idle", "SKIPDATA": "data lost", "SILENT": "no records"}
 STATUS = {"DAMAGED": "DAMAGED", "UNREADABLE": "FAILED", "UNSUPPORTED": "UNSUPPORTED"}
 FETCH_KINDS = {"s3": ("object", "objects"), "cloudwatch-logs": ("slice", "slices")}
 NOT_KEPT = "(not kept: beyond the examples kept per file)"
@@ -946,6 +955,23 @@ def main(argv):
     if ck.check("Summary" in names and "Details" in names, "no sheet Summary or Details"):
         end = check_summary(ck, wb_ro, wb_full, names, windows, gaps, ifaces, inputs, counts, fetch)
         check_details(ck, wb_ro, wb_full, windows, gaps, inputs, counts, fetch)
+        fp = os.path.join(d, "findings.csv")
+        if os.path.exists(fp):  # the audit layer: findings by severity, coverage
+            with open_csv(fp) as f:
+                fr = list(csv.DictReader(f))
+            s = Labels(ck, "Summary", read_labels(ck, wb_ro["Summary"], "Summary", [
+                "Period (UTC)", "Sources", "Completeness", "Totals", "Sheets"]))
+            note = s.num("Completeness", "Findings", len(fr))
+            sev = [sum(f["severity"] == k for f in fr) for k in ("high", "medium", "low")]
+            ck.check(note == "%d high, %d medium, %d low (findings.csv)" % tuple(sev),
+                     f"Summary Completeness/Findings: note {note!r}, want counts {sev}")
+            b, note = s.get("Completeness", "Coverage (%)")
+            lost = sum(1 for i in ifaces if int(i["skipdata_seconds"]) > 0)
+            silent = sum(1 for i in ifaces if int(i["silent_seconds"]) > 0)
+            ck.check(note == f"{lost} lost data, {silent} went silent",
+                     f"Summary Completeness/Coverage: note {note!r}, want {lost} lost, {silent} silent")
+            ck.check(not ifaces or (b is not None and is_number(b.value) and 0 <= b.value <= 100),
+                     f"Summary Completeness/Coverage: {b.value if b else None!r}")
     check_charts(ck, pkg, len(windows))
 
     props = wb_ro.properties

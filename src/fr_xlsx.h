@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* fr_xlsx: internals shared by the files of the XLSX writer (report_xlsx.c:
- * the workbook and its sheets; xlsx_table.c: cells, formats, tables that run
- * over several sheets, page setup). Not a public interface. */
+ * the workbook, Summary and the traffic sheets; xlsx_table.c: cells,
+ * formats, tables that run over several sheets, page setup; xlsx_sheets.c:
+ * the Summary-like sheets' rows, Details and the sheets about the inputs;
+ * xlsx_audit.c: the audit layer's sheets). Not a public interface. */
 #ifndef FR_XLSX_H
 #define FR_XLSX_H
 
@@ -69,6 +71,21 @@ typedef struct xw_ctx {
     const char *byte_unit; /* "B", "KiB", ... */
 } xw_ctx;
 
+/* The Summary-like sheets, written top to bottom in three columns. */
+typedef struct xw_sum {
+    xw_ctx *c;
+    lxw_worksheet *ws;
+    lxw_row_t row; /* next row to write */
+    double extra; /* points that rows taller than one line add */
+    int max_lines; /* lines a text row may grow to (0: 12) */
+} xw_sum;
+#define XW_SUM_WA 26.0 /* label */
+#define XW_SUM_WB 19.0 /* value */
+#define XW_SUM_WC 30.0 /* note */
+/* Lines of text the Summary shows of the command line, so that it stays one
+ * page; the cell holds all of it (so do summary.md and manifest.json). */
+#define XW_SUM_CMD_LINES 3
+
 /* One table being written, possibly over several sheets. */
 typedef struct xw_table {
     xw_ctx *c;
@@ -129,11 +146,11 @@ fr_err xw_put_link(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, c
 fr_err xw_formats(xw_ctx *c);
 
 /* Sets paper, orientation, margins, the scale (the largest that fits
- * `width` characters of columns across the page, but at least min_scale),
- * repeated header row and the "Page N of M" footer. Returns FR_OK or an
- * error. */
-fr_err xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int portrait, double width, int min_scale,
-                      int repeat_header);
+ * `width` characters of columns across the page and, when height > 0,
+ * `height` points of rows down it, but at least min_scale), repeated
+ * header row and the "Page N of M" footer. Returns FR_OK or an error. */
+fr_err xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int portrait, double width, double height,
+                      int min_scale, int repeat_header);
 
 /* Starts table `base` of `rows` data rows: its first sheet, header row, and
  * a link back to the Summary beside it. Returns FR_OK or an error. */
@@ -159,6 +176,31 @@ fr_err xw_num(xw_table *t, lxw_col_t col, uint64_t v);
 fr_err xw_time(xw_table *t, lxw_col_t col, int64_t v, int zero_blank);
 fr_err xw_str(xw_table *t, lxw_col_t col, const char *s);
 
+/* Writes num / den as the CSV's coverage_pct (fr_pct_format: rounded down
+ * to one decimal) into column col of t's current row, a number "#,##0.00";
+ * empty when den is 0. Returns FR_OK or an error. */
+fr_err xw_pct(xw_table *t, lxw_col_t col, uint64_t num, uint64_t den);
+
+/* Rows of the Summary-like sheets (xlsx_sheets.c). xw_sum_open starts a
+ * three-column sheet (label, value, note) with a title; xw_sum_section
+ * writes an empty row then a section title; xw_sum_num a "label | count |
+ * note" row; xw_sum_bytes a count with its binary units as the note;
+ * xw_sum_time a date-time (empty without `have`); xw_sum_text a text over
+ * columns B and C, wrapping, the row as tall as it needs; xw_sum_list the
+ * items of v joined by ", " (nothing when n is 0). Each returns FR_OK or an
+ * error. */
+fr_err xw_sum_open(xw_ctx *c, xw_sum *s, const char *name, const char *title);
+fr_err xw_sum_section(xw_sum *s, const char *title);
+fr_err xw_sum_num(xw_sum *s, const char *label, uint64_t v, const char *note);
+fr_err xw_sum_bytes(xw_sum *s, const char *label, uint64_t v);
+fr_err xw_sum_time(xw_sum *s, const char *label, int64_t t, int have, const char *note);
+fr_err xw_sum_text(xw_sum *s, const char *label, const char *text);
+fr_err xw_sum_list(xw_sum *s, const char *label, char *const *v, size_t n);
+
+/* Returns the items of v joined by ", " in malloc'ed memory ("" for none),
+ * or NULL when out of memory. */
+char *xw_join(char *const *v, size_t n);
+
 /* Returns the Inputs status of in: OK, MALFORMED LINES, DAMAGED, FAILED
  * (could not be opened) or UNSUPPORTED. */
 const char *xw_status(const fr_input_row *in);
@@ -169,5 +211,25 @@ fr_err xw_howto(xw_ctx *c);
 fr_err xw_inputs(xw_ctx *c);
 fr_err xw_problems(xw_ctx *c);
 fr_err xw_fetch(xw_ctx *c);
+
+/* The Details sheet (xlsx_sheets.c): the input counters, how exact the top
+ * tables are, and the provenance, with the SHA-256 of every output written
+ * before the workbook. Returns FR_OK or an error. */
+fr_err xw_details(xw_ctx *c);
+
+/* The audit layer's sheets (xlsx_audit.c): Findings (findings.csv), Changes
+ * (changes.csv; only after a --baseline comparison) and Coverage (the
+ * interfaces, worst coverage first). Each returns FR_OK or an error. */
+fr_err xw_findings(xw_ctx *c);
+fr_err xw_changes(xw_ctx *c);
+fr_err xw_coverage(xw_ctx *c);
+
+/* The --eni-info columns (xlsx_audit.c): XW_ENI_NCOLS headers appended to
+ * the Interfaces sheet when r->eni_info_given; xw_eni_cells writes those of
+ * interface `id` from column col on ("unknown" description when no file
+ * describes it). */
+#define XW_ENI_NCOLS 6
+extern const xw_col xw_eni_cols[XW_ENI_NCOLS];
+fr_err xw_eni_cells(xw_table *t, lxw_col_t col, const char *id);
 
 #endif

@@ -2,6 +2,9 @@
 /* report_md_audit: Markdown sections of the audit layer. */
 #include "fr_md_audit.h"
 
+#include "fr_names.h"
+
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -110,11 +113,20 @@ int fr_md_findings(FILE *fp, const fr_report *r, size_t max_rows)
         out(&m, "| %s | `%s` | ", fr_severity_name(f->severity), f->rule);
         text(&m, f->interface_id);
         out(&m, " | %s | %s | ", fr_addr_format(&f->src, a), fr_addr_format(&f->dst, b));
-        if (f->has_port)
-            out(&m, "%u/%s", (unsigned)f->dstport,
-                f->protocol == 6        ? "tcp"
-                    : f->protocol == 17 ? "udp"
-                                        : "?");
+        if (f->has_port) {
+            /* "22/tcp", as /etc/services writes it: the IANA keyword in
+             * lower case ("9/sctp"), else the number ("9/proto 253") */
+            const char *pn = fr_proto_name(f->protocol);
+            char lc[FR_FMT_LEN];
+            size_t k = 0;
+            for (; pn && pn[k] && k + 1 < sizeof lc; k++)
+                lc[k] = (char)tolower((unsigned char)pn[k]);
+            lc[k] = '\0';
+            if (pn)
+                out(&m, "%u/%s", (unsigned)f->dstport, lc);
+            else
+                out(&m, "%u/proto %u", (unsigned)f->dstport, (unsigned)f->protocol);
+        }
         int timed = f->first_seen || f->last_seen;
         out(&m, " | %s | %s | %" PRIu64 " | %" PRIu64 " | ",
             timed ? fr_time_iso(f->first_seen, t0) : "", timed ? fr_time_iso(f->last_seen, t1) : "",

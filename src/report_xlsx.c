@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* report_xlsx: formats a finished fr_report as report.xlsx: a one-page
  * Summary (period, sources, completeness, totals, links to every sheet,
- * charts), Details, How to read, then the data sheets (Windows, Interfaces,
- * Gaps, Top talkers, Top rejected, Top ports, Inputs, Problems, Problem
- * reasons and, for remote sources, Fetch) as Excel tables with readable
- * headers. One function per sheet; cells, tables and page setup are in
- * xlsx_table.c. */
+ * charts), the audit layer's Findings, Changes (after --baseline) and
+ * Coverage, Details, How to read, then the data sheets (Windows,
+ * Interfaces, Gaps, Top talkers, Top rejected, Top ports, Inputs, Problems,
+ * Problem reasons and, for remote sources, Fetch) as Excel tables with
+ * readable headers. One function per sheet; cells, tables and page setup
+ * are in xlsx_table.c, the other sheets in xlsx_sheets.c and xlsx_audit.c. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
@@ -21,16 +22,6 @@
 
 #define XW_COLOR_BYTES 0x2F5597
 #define XW_COLOR_REJECT 0xC00000
-
-/* The Summary-like sheets, written top to bottom in three columns. */
-typedef struct xw_sum {
-    xw_ctx *c;
-    lxw_worksheet *ws;
-    lxw_row_t row; /* next row to write */
-} xw_sum;
-#define XW_SUM_WA 26.0 /* label */
-#define XW_SUM_WB 19.0 /* value */
-#define XW_SUM_WC 30.0 /* note */
 
 static const xw_col xw_windows_cols[] = {
     {"Window start (UTC)", XW_TIME},
@@ -116,7 +107,9 @@ static uint64_t xw_cells(const fr_report *r)
     return (uint64_t)r->n_windows * XW_NCOLS(xw_windows_cols) +
         (uint64_t)r->n_ifaces * XW_NCOLS(xw_iface_cols) +
         (uint64_t)(r->n_gaps + r->n_silent) * XW_NCOLS(xw_gap_cols) + (uint64_t)r->n_talkers * 6 +
-        (uint64_t)r->n_rejected * 5 + (uint64_t)r->n_ports * 9 + (uint64_t)r->n_inputs * (17 + 40);
+        (uint64_t)r->n_rejected * 5 + (uint64_t)r->n_ports * 9 + (uint64_t)r->n_inputs * (17 + 40) +
+        (uint64_t)r->n_findings * 14 + (uint64_t)r->n_changes * 5 +
+        (uint64_t)r->n_ifaces * (8 + (r->eni_info_given ? XW_ENI_NCOLS : 0));
 }
 
 /* Sets title, subject, author and a creation time equal to the end of the
@@ -266,153 +259,6 @@ static fr_err xw_charts(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row, lxw_col_t c
                     "Rejected records per window", "records", XW_COLOR_REJECT, x_scale);
 }
 
-/* Starts a three-column sheet (label, value, note) with a title. Returns
- * FR_OK or an error. */
-static fr_err xw_sum_open(xw_ctx *c, xw_sum *s, const char *name, const char *title)
-{
-    double w;
-    lxw_error e;
-    fr_err err;
-
-    s->c = c;
-    s->row = 0;
-    if (!(s->ws = workbook_add_worksheet(c->wb, name)))
-        return xw_fail(c, LXW_ERROR_CREATING_TMPFILE, "cannot add sheet %s in %s", name, c->tmpdir);
-    if ((err = xw_put_str(c, s->ws, 0, 0, title, c->title, &w)))
-        return err;
-    if ((e = worksheet_set_row(s->ws, 0, 24, NULL)) != LXW_NO_ERROR ||
-        (e = worksheet_set_column(s->ws, 0, 0, XW_SUM_WA, NULL)) != LXW_NO_ERROR ||
-        (e = worksheet_set_column(s->ws, 1, 1, XW_SUM_WB, NULL)) != LXW_NO_ERROR ||
-        (e = worksheet_set_column(s->ws, 2, 2, XW_SUM_WC, NULL)) != LXW_NO_ERROR)
-        return xw_fail(c, e, "cannot lay out %s", name);
-    s->row = 1;
-    return FR_OK;
-}
-
-/* Writes an empty row then a section title. Returns FR_OK or an error. */
-static fr_err xw_sum_section(xw_sum *s, const char *title)
-{
-    double w;
-    fr_err err;
-
-    s->row++;
-    for (lxw_col_t i = 0; i < 3; i++) {
-        err = xw_put_str(s->c, s->ws, s->row, i, i ? NULL : title, s->c->section, &w);
-        if (err)
-            return err;
-    }
-    s->row++;
-    return FR_OK;
-}
-
-/* Writes a "label | count | note" row. Returns FR_OK or an error. */
-static fr_err xw_sum_num(xw_sum *s, const char *label, uint64_t v, const char *note)
-{
-    double w;
-    fr_err err;
-
-    if ((err = xw_put_str(s->c, s->ws, s->row, 0, label, s->c->text, &w)) ||
-        (err = xw_put_num(s->c, s->ws, s->row, 1, (double)v, s->c->count, &w)) ||
-        (err = xw_put_str(s->c, s->ws, s->row, 2, note && *note ? note : NULL, s->c->aside, &w)))
-        return err;
-    s->row++;
-    return FR_OK;
-}
-
-/* Writes a "label | bytes | binary units" row. Returns FR_OK or an error. */
-static fr_err xw_sum_bytes(xw_sum *s, const char *label, uint64_t v)
-{
-    char h[FR_FMT_LEN];
-
-    return xw_sum_num(s, label, v, v >= 1024 ? fr_fmt_bytes(v, h) : NULL);
-}
-
-/* Writes a "label | date-time | note" row; without `have` the value stays
- * empty. Returns FR_OK or an error. */
-static fr_err xw_sum_time(xw_sum *s, const char *label, int64_t t, int have, const char *note)
-{
-    double w;
-    fr_err err;
-
-    if ((err = xw_put_str(s->c, s->ws, s->row, 0, label, s->c->text, &w)) ||
-        (have && (err = xw_put_time(s->c, s->ws, s->row, 1, t, &w))) ||
-        (err = xw_put_str(s->c, s->ws, s->row, 2, note, s->c->aside, &w)))
-        return err;
-    s->row++;
-    return FR_OK;
-}
-
-/* Writes a "label | text" row, the text over columns B and C, wrapping at
- * spaces, the row as tall as it needs. Returns FR_OK or an error. */
-static fr_err xw_sum_text(xw_sum *s, const char *label, const char *text)
-{
-    size_t chars = xw_chars(text);
-    double room = XW_SUM_WB + XW_SUM_WC - 2, lines = (double)(int)((double)chars / room) + 1, w;
-    lxw_format *f = s->c->wrap;
-    lxw_error e;
-    fr_err err;
-
-    /* One long token (a SHA-256) would wrap mid-token: smaller, one line. */
-    if (text && !strchr(text, ' ') && (double)chars > room && (double)chars <= 1.4 * room) {
-        f = s->c->hash;
-        lines = 1;
-    }
-
-    if ((err = xw_put_str(s->c, s->ws, s->row, 0, label, s->c->text, &w)) ||
-        (err = xw_put_str(s->c, s->ws, s->row, 1, text && *text ? text : "-", f, &w)))
-        return err;
-    if ((e = worksheet_merge_range(s->ws, s->row, 1, s->row, 2, NULL, f)) != LXW_NO_ERROR)
-        return xw_fail(s->c, e, "cannot merge cells in %s", s->ws->name);
-    /* merge_range wrote an empty string into B: write the text again */
-    if ((err = xw_put_str(s->c, s->ws, s->row, 1, text && *text ? text : "-", f, &w)))
-        return err;
-    if (lines > 1) {
-        if (lines > 12)
-            lines = 12;
-        e = worksheet_set_row(s->ws, s->row, XW_LINE_HEIGHT * lines, NULL);
-        if (e != LXW_NO_ERROR)
-            return xw_fail(s->c, e, "cannot set row height in %s", s->ws->name);
-    }
-    s->row++;
-    return FR_OK;
-}
-
-/* Returns the items of v joined by ", " in malloc'ed memory ("" for none),
- * or NULL when out of memory. */
-static char *xw_join(char *const *v, size_t n)
-{
-    size_t len = 1;
-    char *out;
-
-    for (size_t i = 0; i < n; i++)
-        len += strlen(v[i]) + 2;
-    if (!(out = malloc(len)))
-        return NULL;
-    out[0] = '\0';
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            strcat(out, ", ");
-        strcat(out, v[i]);
-    }
-    return out;
-}
-
-/* Writes a Sources row listing v, unless v is empty. Returns FR_OK or an
- * error. */
-static fr_err xw_sum_list(xw_sum *s, const char *label, char *const *v, size_t n)
-{
-    char *j;
-    fr_err err;
-
-    if (!n)
-        return FR_OK;
-    if (!(j = xw_join(v, n)))
-        return xw_nomem(s->c);
-    err = xw_sum_text(s, label, j);
-    free(j);
-    return err;
-}
-
 /* The sheets the Summary links to, in workbook order. */
 typedef struct xw_sheet_ref {
     const char *name;
@@ -437,7 +283,10 @@ static fr_err xw_sum_links(xw_sum *s)
         return xw_nomem(s->c);
     free(g);
     n_reasons = ng + (unkept > 0);
-    const xw_sheet_ref refs[] = {
+    const xw_sheet_ref all[] = {
+        {"Findings", r->n_findings},
+        {"Changes", r->n_changes},
+        {"Coverage", r->n_ifaces},
         {"Details", 0},
         {"How to read", 0},
         {"Windows", r->n_windows},
@@ -451,12 +300,19 @@ static fr_err xw_sum_links(xw_sum *s)
         {"Problem reasons", n_reasons},
         {"Fetch", r->n_fetch},
     };
-    size_t n = sizeof refs / sizeof refs[0] - (r->n_fetch ? 0 : 1);
+    xw_sheet_ref refs[sizeof all / sizeof all[0]];
+    size_t n = 0;
+
+    /* no Changes without --baseline, no Fetch for a local run */
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if ((strcmp(all[i].name, "Changes") || r->baseline_given) &&
+            (strcmp(all[i].name, "Fetch") || r->n_fetch))
+            refs[n++] = all[i];
 
     if ((err = xw_sum_section(s, "Sheets (click to open; each links back here)")))
         return err;
     for (size_t i = 0; i < n; i++) {
-        if (i < 2)
+        if (!strcmp(refs[i].name, "Details") || !strcmp(refs[i].name, "How to read"))
             snprintf(text, sizeof text, "%s", refs[i].name);
         else
             snprintf(text, sizeof text, "%s: %s %s", refs[i].name, fr_fmt_count(refs[i].rows, cnt),
@@ -514,9 +370,13 @@ static fr_err xw_summary(xw_ctx *c)
         (err = xw_sum_list(&s, "Log groups", src.log_groups, src.n_log_groups)) ||
         (err = xw_sum_list(&s, "S3 buckets", src.buckets, src.n_buckets)) ||
         (!src.named &&
-         (err = xw_sum_text(&s, "Accounts",
-                            "not in the input names (not the S3 delivery layout)"))) ||
-        (err = xw_sum_text(&s, "Command line", r->command_line)))
+         (err =
+              xw_sum_text(&s, "Accounts", "not in the input names (not the S3 delivery layout)"))))
+        goto fail;
+    s.max_lines = XW_SUM_CMD_LINES;
+    err = xw_sum_text(&s, "Command line", r->command_line);
+    s.max_lines = 0;
+    if (err)
         goto fail;
 
     snprintf(note, sizeof note, "of %s found%s%s", fr_fmt_count(r->n_inputs, h),
@@ -596,150 +456,14 @@ static fr_err xw_summary(xw_ctx *c)
             goto fail;
         }
     }
+    /* one page: shrink to fit the rows too (the title row is 24 points,
+     * the others 15 unless taller), down to XW_MIN_SUMMARY_SCALE */
     err = xw_print_setup(c, s.ws, 1, XW_SUM_WA + XW_SUM_WB + XW_SUM_WC + 3 * 0.71,
+                         24 + XW_LINE_HEIGHT * (double)(s.row + (r->n_windows ? 12 : 0)) + s.extra,
                          XW_MIN_SUMMARY_SCALE, 0);
 fail:
     fr_sources_clear(&src);
     return err;
-}
-
-/* Writes the exactness note of a top table into buf (160 bytes); returns buf. */
-static char *xw_topn_note(const fr_topn_info *i, const char *keys, const char *metric, char *buf)
-{
-    char n[FR_FMT_LEN];
-
-    if (i->approximate)
-        snprintf(buf, 160, "approximate: a count may exceed the true one by up to %s %s",
-                 fr_fmt_count(i->error_bound, n), metric);
-    else
-        snprintf(buf, 160, "exact, of %s distinct %s", fr_fmt_count(i->distinct_keys, n), keys);
-    return buf;
-}
-
-/* Returns, in malloc'ed memory, "SOURCE: how complete its fetch was"
- * ("all 288 objects read", "2 of 288 objects failed (see sheet Fetch)"), or
- * NULL when out of memory. */
-static char *xw_fetch_line(const fr_fetch_row *f)
-{
-    int logs = f->kind && !strcmp(f->kind, "cloudwatch-logs");
-    uint64_t want = f->listed > f->skipped ? f->listed - f->skipped : 0;
-    const char *one = logs ? "slice" : "object", *many = logs ? "slices" : "objects";
-    const char *src = f->source ? f->source : "";
-    char how[256], skip[96] = "";
-    size_t n;
-    char *out;
-
-    if (f->skipped)
-        snprintf(skip, sizeof skip, "; %" PRIu64 " skipped: outside the period or unsupported",
-                 f->skipped);
-    if (f->failed)
-        snprintf(how, sizeof how, "%" PRIu64 " of %" PRIu64 " %s failed (see sheet Fetch)%s",
-                 f->failed, want, want == 1 ? one : many, skip);
-    else if (f->read < want)
-        snprintf(how, sizeof how,
-                 "incomplete: %" PRIu64 " of %" PRIu64 " %s read (see sheet Fetch)%s", f->read,
-                 want, want == 1 ? one : many, skip);
-    else if (f->error)
-        snprintf(how, sizeof how,
-                 "%" PRIu64 " %s read, but the fetch stopped with an error (see sheet Fetch)%s",
-                 f->read, f->read == 1 ? one : many, skip);
-    else if (want == 0)
-        snprintf(how, sizeof how, "nothing to read%s", skip);
-    else
-        snprintf(how, sizeof how, "all %" PRIu64 " %s read%s", want, want == 1 ? one : many, skip);
-    n = strlen(src) + strlen(how) + 3;
-    if (!(out = malloc(n)))
-        return NULL;
-    snprintf(out, n, "%s: %s", src, how);
-    return out;
-}
-
-/* Writes the Details sheet: the input counters, how exact the top tables
- * are, and the provenance. Returns FR_OK or an error. */
-static fr_err xw_details(xw_ctx *c)
-{
-    const fr_report *r = c->r;
-    const fr_totals *tt = &r->totals;
-    char note[200], hex[65], *fields = NULL;
-    double w;
-    xw_sum s;
-    lxw_error e;
-    fr_err err;
-
-    if ((err = xw_sum_open(c, &s, "Details", "Details")) ||
-        (err = xw_put_link(c, s.ws, 0, 2, "Summary", "Back to Summary", &w)))
-        return err;
-    if ((err = xw_sum_section(&s, "Inputs")) ||
-        (err = xw_sum_num(&s, "Files", tt->files, "listed on sheet Inputs")) ||
-        (err =
-             xw_sum_num(&s, "Files failed", tt->files_failed, "damaged/unreadable/unsupported")) ||
-        (err = xw_sum_bytes(&s, "Bytes read", tt->size)) ||
-        (err = xw_sum_bytes(&s, "Text bytes", tt->text_bytes)) ||
-        (err = xw_sum_num(&s, "Lines", tt->lines, NULL)) ||
-        (err = xw_sum_num(&s, "Header lines", tt->header_lines, NULL)) ||
-        (err = xw_sum_num(&s, "Blank lines", tt->blank_lines, NULL)) ||
-        (err = xw_sum_num(&s, "Records in period", tt->records, "VPC records")) ||
-        (err = xw_sum_num(&s, "Excluded records", tt->excluded, "start outside the period")) ||
-        (err = xw_sum_num(&s, "Untimed records", tt->untimed, "no start time")) ||
-        (err = xw_sum_num(&s, "Malformed lines", tt->malformed,
-                          "sheets Problems, Problem reasons")) ||
-        (err = xw_sum_num(&s, "TGW records", tt->tgw_records, "Transit Gateway, not counted")))
-        return err;
-    if ((err = xw_sum_section(&s, "Totals")) ||
-        (err = xw_sum_num(&s, "OK records", tt->ok_records, "traffic records")) ||
-        (err = xw_sum_bytes(&s, "Accepted bytes", tt->accept_bytes)) ||
-        (err = xw_sum_bytes(&s, "Rejected bytes", tt->reject_bytes)) ||
-        (err = xw_sum_num(&s, "NODATA gaps", tt->nodata_gaps, "the interface was idle")) ||
-        (err =
-             xw_sum_num(&s, "SKIPDATA gaps", tt->skipdata_gaps, "AWS dropped records: data lost")))
-        return err;
-    if ((err = xw_sum_section(&s, "Top tables")) ||
-        (err = xw_sum_num(&s, "Top N", r->top_n, "rows asked for per table")) ||
-        (err = xw_sum_num(&s, "Top talkers", r->n_talkers,
-                          xw_topn_note(&r->talkers_info, "pairs", "bytes", note))) ||
-        (err = xw_sum_num(&s, "Top rejected", r->n_rejected,
-                          xw_topn_note(&r->rejected_info, "sources", "records", note))) ||
-        (err = xw_sum_num(&s, "Top ports", r->n_ports,
-                          xw_topn_note(&r->ports_info, "ports", "bytes", note))))
-        return err;
-    if (r->n_unknown_fields && !(fields = xw_join(r->unknown_fields, r->n_unknown_fields)))
-        return xw_nomem(c);
-    err = xw_sum_section(&s, "Provenance");
-    if (!err)
-        err = xw_sum_text(&s, "flowreport version", r->version);
-    if (!err)
-        err = xw_sum_text(&s, "Inputs SHA-256", fr_hex_sha256(r->inputs_sha256, hex));
-    if (!err)
-        err = xw_sum_text(&s, "Unknown fields", fields ? fields : "none");
-    free(fields);
-    for (size_t i = 0; i < r->n_fetch && !err; i++) {
-        char label[32], *line;
-        snprintf(label, sizeof label, r->n_fetch == 1 ? "Fetch" : "Fetch %zu", i + 1);
-        if (!(line = xw_fetch_line(&r->fetch[i])))
-            return xw_nomem(c);
-        err = xw_sum_text(&s, label, line);
-        free(line);
-    }
-    if (err)
-        return err;
-    /* Nothing beside the three columns prints (a long token's overflow). */
-    if ((e = worksheet_print_area(s.ws, 0, 0, s.row, 2)) != LXW_NO_ERROR)
-        return xw_fail(c, e, "cannot set print area of %s", s.ws->name);
-    return xw_print_setup(c, s.ws, 1, XW_SUM_WA + XW_SUM_WB + XW_SUM_WC + 3 * 0.71,
-                          XW_MIN_SUMMARY_SCALE, 0);
-}
-
-/* Writes num / den as the CSV's coverage_pct (fr_pct_format: rounded down
- * to one decimal) into column col, a number "#,##0.00"; empty when den is
- * 0. Returns FR_OK or an error. */
-static fr_err xw_pct(xw_table *t, lxw_col_t col, uint64_t num, uint64_t den)
-{
-    char buf[32];
-    double w;
-
-    if (!*fr_pct_format(num, den, buf))
-        return FR_OK;
-    return xw_put_num(t->c, t->ws, t->row, col, strtod(buf, NULL), t->c->dec, &w);
 }
 
 /* Writes the Windows sheet with its charts. Returns FR_OK or an error. */
@@ -778,12 +502,20 @@ static fr_err xw_windows(xw_ctx *c)
 static fr_err xw_ifaces(xw_ctx *c)
 {
     const fr_report *r = c->r;
+    const lxw_col_t base = XW_NCOLS(xw_iface_cols);
+    xw_col cols[XW_NCOLS(xw_iface_cols) + XW_ENI_NCOLS];
+    lxw_col_t ncols = base;
     size_t g = 0;
     xw_table t;
     fr_err err;
 
-    if ((err = xw_table_open(c, &t, "Interfaces", xw_iface_cols, XW_NCOLS(xw_iface_cols),
-                             r->n_ifaces)))
+    /* with --eni-info, interfaces.csv's six columns after the others */
+    memcpy(cols, xw_iface_cols, sizeof xw_iface_cols);
+    if (r->eni_info_given) {
+        memcpy(cols + base, xw_eni_cols, sizeof xw_eni_cols);
+        ncols += XW_ENI_NCOLS;
+    }
+    if ((err = xw_table_open(c, &t, "Interfaces", cols, ncols, r->n_ifaces)))
         return err;
     for (size_t i = 0; i < r->n_ifaces; i++) {
         const fr_iface_row *f = &r->ifaces[i];
@@ -812,7 +544,8 @@ static fr_err xw_ifaces(xw_ctx *c)
             (err = xw_str(&t, 21,
                           f->silent_edges == (FR_EDGE_START | FR_EDGE_END)
                               ? "start+end"
-                              : fr_gap_edge_name(f->silent_edges))))
+                              : fr_gap_edge_name(f->silent_edges))) ||
+            (r->eni_info_given && (err = xw_eni_cells(&t, base, f->interface_id))))
             return err;
     }
     return xw_table_finish(&t);
@@ -995,6 +728,7 @@ fr_err fr_write_xlsx(const fr_report *r, fr_output *o, char *errbuf, size_t errl
         goto fail;
     }
     if ((err = xw_formats(&c)) || (err = xw_properties(&c)) || (err = xw_summary(&c)) ||
+        (err = xw_findings(&c)) || (err = xw_changes(&c)) || (err = xw_coverage(&c)) ||
         (err = xw_details(&c)) || (err = xw_howto(&c)) || (err = xw_windows(&c)) ||
         (err = xw_ifaces(&c)) || (err = xw_gaps(&c)) || (err = xw_tops(&c)) ||
         (err = xw_inputs(&c)) || (err = xw_problems(&c)) || (err = xw_fetch(&c)) ||

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* xlsx_sheets: the XLSX writer's sheets about the inputs and how to read
- * the workbook: How to read, Inputs, Problems, Problem reasons and Fetch. */
+/* xlsx_sheets: the XLSX writer's rows of the Summary-like sheets, and the
+ * sheets about the inputs and how to read the workbook: Details, How to
+ * read, Inputs, Problems, Problem reasons and Fetch. */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -74,9 +75,21 @@ static const char *const xw_howto_rows[][2] = {
     {"Summary",
      "One page: the period (UTC), where the inputs came from, how complete the reading "
      "was, the totals, links to every sheet and two charts per window."},
+    {"Findings",
+     "One row per rule and subject (findings.csv), high severity first: public "
+     "traffic accepted to administrative ports, data lost, silent interfaces, egress "
+     "volume, port scans, host sweeps, reject spikes. Rules and thresholds: "
+     "SEMANTICS.md."},
+    {"Changes",
+     "Only with --baseline: what changed since the previous run (changes.csv): "
+     "interfaces new and gone, new public peers, newly exposed ports, findings new and "
+     "resolved, rank moves, totals."},
+    {"Coverage",
+     "The interfaces, worst first: the share of the period with any record, the "
+     "seconds covered by OK and NODATA records, lost to SKIPDATA, and silent."},
     {"Details",
-     "Every input counter, how exact the top tables are, the version and the SHA-256 "
-     "over all inputs."},
+     "Every input counter, how exact the top tables are, the version, the SHA-256 "
+     "over all inputs and the SHA-256 of each CSV written before the workbook."},
     {"Windows",
      "One row per time window of the period: records, accepted and rejected records, "
      "NODATA and SKIPDATA records, packets, bytes and interfaces seen. The last column "
@@ -335,4 +348,286 @@ fr_err xw_fetch(xw_ctx *c)
             return err;
     }
     return xw_table_finish(&t);
+}
+
+/* Starts a three-column sheet (label, value, note) with a title. Returns
+ * FR_OK or an error. */
+fr_err xw_sum_open(xw_ctx *c, xw_sum *s, const char *name, const char *title)
+{
+    double w;
+    lxw_error e;
+    fr_err err;
+
+    s->c = c;
+    s->row = 0;
+    s->extra = 0;
+    s->max_lines = 0;
+    if (!(s->ws = workbook_add_worksheet(c->wb, name)))
+        return xw_fail(c, LXW_ERROR_CREATING_TMPFILE, "cannot add sheet %s in %s", name, c->tmpdir);
+    if ((err = xw_put_str(c, s->ws, 0, 0, title, c->title, &w)))
+        return err;
+    if ((e = worksheet_set_row(s->ws, 0, 24, NULL)) != LXW_NO_ERROR ||
+        (e = worksheet_set_column(s->ws, 0, 0, XW_SUM_WA, NULL)) != LXW_NO_ERROR ||
+        (e = worksheet_set_column(s->ws, 1, 1, XW_SUM_WB, NULL)) != LXW_NO_ERROR ||
+        (e = worksheet_set_column(s->ws, 2, 2, XW_SUM_WC, NULL)) != LXW_NO_ERROR)
+        return xw_fail(c, e, "cannot lay out %s", name);
+    s->row = 1;
+    return FR_OK;
+}
+
+/* Writes an empty row then a section title. Returns FR_OK or an error. */
+fr_err xw_sum_section(xw_sum *s, const char *title)
+{
+    double w;
+    fr_err err;
+
+    s->row++;
+    for (lxw_col_t i = 0; i < 3; i++) {
+        err = xw_put_str(s->c, s->ws, s->row, i, i ? NULL : title, s->c->section, &w);
+        if (err)
+            return err;
+    }
+    s->row++;
+    return FR_OK;
+}
+
+/* Writes a "label | count | note" row. Returns FR_OK or an error. */
+fr_err xw_sum_num(xw_sum *s, const char *label, uint64_t v, const char *note)
+{
+    double w;
+    fr_err err;
+
+    if ((err = xw_put_str(s->c, s->ws, s->row, 0, label, s->c->text, &w)) ||
+        (err = xw_put_num(s->c, s->ws, s->row, 1, (double)v, s->c->count, &w)) ||
+        (err = xw_put_str(s->c, s->ws, s->row, 2, note && *note ? note : NULL, s->c->aside, &w)))
+        return err;
+    s->row++;
+    return FR_OK;
+}
+
+/* Writes a "label | bytes | binary units" row. Returns FR_OK or an error. */
+fr_err xw_sum_bytes(xw_sum *s, const char *label, uint64_t v)
+{
+    char h[FR_FMT_LEN];
+
+    return xw_sum_num(s, label, v, v >= 1024 ? fr_fmt_bytes(v, h) : NULL);
+}
+
+/* Writes a "label | date-time | note" row; without `have` the value stays
+ * empty. Returns FR_OK or an error. */
+fr_err xw_sum_time(xw_sum *s, const char *label, int64_t t, int have, const char *note)
+{
+    double w;
+    fr_err err;
+
+    if ((err = xw_put_str(s->c, s->ws, s->row, 0, label, s->c->text, &w)) ||
+        (have && (err = xw_put_time(s->c, s->ws, s->row, 1, t, &w))) ||
+        (err = xw_put_str(s->c, s->ws, s->row, 2, note, s->c->aside, &w)))
+        return err;
+    s->row++;
+    return FR_OK;
+}
+
+/* Writes a "label | text" row, the text over columns B and C, wrapping at
+ * spaces, the row as tall as it needs. Returns FR_OK or an error. */
+fr_err xw_sum_text(xw_sum *s, const char *label, const char *text)
+{
+    size_t chars = xw_chars(text);
+    double room = XW_SUM_WB + XW_SUM_WC - 2, lines = (double)(int)((double)chars / room) + 1, w;
+    lxw_format *f = s->c->wrap;
+    lxw_error e;
+    fr_err err;
+
+    /* One long token (a SHA-256) would wrap mid-token: smaller, one line. */
+    if (text && !strchr(text, ' ') && (double)chars > room && (double)chars <= 1.4 * room) {
+        f = s->c->hash;
+        lines = 1;
+    }
+
+    if ((err = xw_put_str(s->c, s->ws, s->row, 0, label, s->c->text, &w)) ||
+        (err = xw_put_str(s->c, s->ws, s->row, 1, text && *text ? text : "-", f, &w)))
+        return err;
+    if ((e = worksheet_merge_range(s->ws, s->row, 1, s->row, 2, NULL, f)) != LXW_NO_ERROR)
+        return xw_fail(s->c, e, "cannot merge cells in %s", s->ws->name);
+    /* merge_range wrote an empty string into B: write the text again */
+    if ((err = xw_put_str(s->c, s->ws, s->row, 1, text && *text ? text : "-", f, &w)))
+        return err;
+    if (lines > 1) {
+        if (lines > (s->max_lines ? s->max_lines : 12))
+            lines = s->max_lines ? s->max_lines : 12;
+        s->extra += XW_LINE_HEIGHT * (lines - 1);
+        e = worksheet_set_row(s->ws, s->row, XW_LINE_HEIGHT * lines, NULL);
+        if (e != LXW_NO_ERROR)
+            return xw_fail(s->c, e, "cannot set row height in %s", s->ws->name);
+    }
+    s->row++;
+    return FR_OK;
+}
+
+/* Returns the items of v joined by ", " in malloc'ed memory ("" for none),
+ * or NULL when out of memory. */
+char *xw_join(char *const *v, size_t n)
+{
+    size_t len = 1;
+    char *out;
+
+    for (size_t i = 0; i < n; i++)
+        len += strlen(v[i]) + 2;
+    if (!(out = malloc(len)))
+        return NULL;
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(out, ", ");
+        strcat(out, v[i]);
+    }
+    return out;
+}
+
+/* Writes a Sources row listing v, unless v is empty. Returns FR_OK or an
+ * error. */
+fr_err xw_sum_list(xw_sum *s, const char *label, char *const *v, size_t n)
+{
+    char *j;
+    fr_err err;
+
+    if (!n)
+        return FR_OK;
+    if (!(j = xw_join(v, n)))
+        return xw_nomem(s->c);
+    err = xw_sum_text(s, label, j);
+    free(j);
+    return err;
+}
+
+/* Writes the exactness note of a top table into buf (160 bytes); returns buf. */
+static char *xw_topn_note(const fr_topn_info *i, const char *keys, const char *metric, char *buf)
+{
+    char n[FR_FMT_LEN];
+
+    if (i->approximate)
+        snprintf(buf, 160, "approximate: %s low by up to %s, never high", metric,
+                 fr_fmt_count(i->error_bound, n));
+    else
+        snprintf(buf, 160, "exact, of %s distinct %s", fr_fmt_count(i->distinct_keys, n), keys);
+    return buf;
+}
+
+/* Returns, in malloc'ed memory, "SOURCE: how complete its fetch was"
+ * ("all 288 objects read", "2 of 288 objects failed (see sheet Fetch)"), or
+ * NULL when out of memory. */
+static char *xw_fetch_line(const fr_fetch_row *f)
+{
+    int logs = f->kind && !strcmp(f->kind, "cloudwatch-logs");
+    uint64_t want = f->listed > f->skipped ? f->listed - f->skipped : 0;
+    const char *one = logs ? "slice" : "object", *many = logs ? "slices" : "objects";
+    const char *src = f->source ? f->source : "";
+    char how[256], skip[96] = "";
+    size_t n;
+    char *out;
+
+    if (f->skipped)
+        snprintf(skip, sizeof skip, "; %" PRIu64 " skipped: outside the period or unsupported",
+                 f->skipped);
+    if (f->failed)
+        snprintf(how, sizeof how, "%" PRIu64 " of %" PRIu64 " %s failed (see sheet Fetch)%s",
+                 f->failed, want, want == 1 ? one : many, skip);
+    else if (f->read < want)
+        snprintf(how, sizeof how,
+                 "incomplete: %" PRIu64 " of %" PRIu64 " %s read (see sheet Fetch)%s", f->read,
+                 want, want == 1 ? one : many, skip);
+    else if (f->error)
+        snprintf(how, sizeof how,
+                 "%" PRIu64 " %s read, but the fetch stopped with an error (see sheet Fetch)%s",
+                 f->read, f->read == 1 ? one : many, skip);
+    else if (want == 0)
+        snprintf(how, sizeof how, "nothing to read%s", skip);
+    else
+        snprintf(how, sizeof how, "all %" PRIu64 " %s read%s", want, want == 1 ? one : many, skip);
+    n = strlen(src) + strlen(how) + 3;
+    if (!(out = malloc(n)))
+        return NULL;
+    snprintf(out, n, "%s: %s", src, how);
+    return out;
+}
+
+/* Writes the Details sheet: the input counters, how exact the top tables
+ * are, and the provenance. Returns FR_OK or an error. */
+fr_err xw_details(xw_ctx *c)
+{
+    const fr_report *r = c->r;
+    const fr_totals *tt = &r->totals;
+    char note[200], hex[65], *fields = NULL;
+    double w;
+    xw_sum s;
+    lxw_error e;
+    fr_err err;
+
+    if ((err = xw_sum_open(c, &s, "Details", "Details")) ||
+        (err = xw_put_link(c, s.ws, 0, 2, "Summary", "Back to Summary", &w)))
+        return err;
+    if ((err = xw_sum_section(&s, "Inputs")) ||
+        (err = xw_sum_num(&s, "Files", tt->files, "listed on sheet Inputs")) ||
+        (err =
+             xw_sum_num(&s, "Files failed", tt->files_failed, "damaged/unreadable/unsupported")) ||
+        (err = xw_sum_bytes(&s, "Bytes read", tt->size)) ||
+        (err = xw_sum_bytes(&s, "Text bytes", tt->text_bytes)) ||
+        (err = xw_sum_num(&s, "Lines", tt->lines, NULL)) ||
+        (err = xw_sum_num(&s, "Header lines", tt->header_lines, NULL)) ||
+        (err = xw_sum_num(&s, "Blank lines", tt->blank_lines, NULL)) ||
+        (err = xw_sum_num(&s, "Records in period", tt->records, "VPC records")) ||
+        (err = xw_sum_num(&s, "Excluded records", tt->excluded, "start outside the period")) ||
+        (err = xw_sum_num(&s, "Untimed records", tt->untimed, "no start time")) ||
+        (err = xw_sum_num(&s, "Malformed lines", tt->malformed,
+                          "sheets Problems, Problem reasons")) ||
+        (err = xw_sum_num(&s, "TGW records", tt->tgw_records, "Transit Gateway, not counted")))
+        return err;
+    if ((err = xw_sum_section(&s, "Totals")) ||
+        (err = xw_sum_num(&s, "OK records", tt->ok_records, "traffic records")) ||
+        (err = xw_sum_bytes(&s, "Accepted bytes", tt->accept_bytes)) ||
+        (err = xw_sum_bytes(&s, "Rejected bytes", tt->reject_bytes)) ||
+        (err = xw_sum_num(&s, "NODATA gaps", tt->nodata_gaps, "the interface was idle")) ||
+        (err =
+             xw_sum_num(&s, "SKIPDATA gaps", tt->skipdata_gaps, "AWS dropped records: data lost")))
+        return err;
+    if ((err = xw_sum_section(&s, "Top tables")) ||
+        (err = xw_sum_num(&s, "Top N", r->top_n, "rows asked for per table")) ||
+        (err = xw_sum_num(&s, "Top talkers", r->n_talkers,
+                          xw_topn_note(&r->talkers_info, "pairs", "bytes", note))) ||
+        (err = xw_sum_num(&s, "Top rejected", r->n_rejected,
+                          xw_topn_note(&r->rejected_info, "sources", "records", note))) ||
+        (err = xw_sum_num(&s, "Top ports", r->n_ports,
+                          xw_topn_note(&r->ports_info, "ports", "bytes", note))))
+        return err;
+    if (r->n_unknown_fields && !(fields = xw_join(r->unknown_fields, r->n_unknown_fields)))
+        return xw_nomem(c);
+    err = xw_sum_section(&s, "Provenance");
+    if (!err)
+        err = xw_sum_text(&s, "flowreport version", r->version);
+    if (!err)
+        err = xw_sum_text(&s, "Inputs SHA-256", fr_hex_sha256(r->inputs_sha256, hex));
+    if (!err)
+        err = xw_sum_text(&s, "Unknown fields", fields ? fields : "none");
+    free(fields);
+    if (!err && r->n_outputs)
+        err = xw_sum_text(&s, "Outputs",
+                          "SHA-256 of each file written before this workbook (every output "
+                          "in manifest.json):");
+    for (size_t i = 0; i < r->n_outputs && !err; i++)
+        err = xw_sum_text(&s, r->outputs[i].name, fr_hex_sha256(r->outputs[i].sha256, hex));
+    for (size_t i = 0; i < r->n_fetch && !err; i++) {
+        char label[32], *line;
+        snprintf(label, sizeof label, r->n_fetch == 1 ? "Fetch" : "Fetch %zu", i + 1);
+        if (!(line = xw_fetch_line(&r->fetch[i])))
+            return xw_nomem(c);
+        err = xw_sum_text(&s, label, line);
+        free(line);
+    }
+    if (err)
+        return err;
+    /* Nothing beside the three columns prints (a long token's overflow). */
+    if ((e = worksheet_print_area(s.ws, 0, 0, s.row, 2)) != LXW_NO_ERROR)
+        return xw_fail(c, e, "cannot set print area of %s", s.ws->name);
+    return xw_print_setup(c, s.ws, 1, XW_SUM_WA + XW_SUM_WB + XW_SUM_WC + 3 * 0.71,
+                          24 + XW_LINE_HEIGHT * (double)s.row + s.extra, XW_MIN_SUMMARY_SCALE, 0);
 }

@@ -238,7 +238,7 @@ fr_err xw_formats(xw_ctx *c)
     format_set_font_color(c->aside, 0x595959);
     format_set_align(c->aside, LXW_ALIGN_VERTICAL_TOP);
     format_set_shrink(c->aside); /* a note never spills past the page */
-    format_set_font_size(c->hash, 9);
+    format_set_font_size(c->hash, 8.5);
     format_set_align(c->hash, LXW_ALIGN_VERTICAL_TOP);
     format_set_align(c->hash, LXW_ALIGN_LEFT);
     format_set_bold(c->head);
@@ -262,15 +262,21 @@ fr_err xw_formats(xw_ctx *c)
 
 /* Sets page layout and footer of a sheet for printing. Returns FR_OK or an
  * error. */
-fr_err xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int portrait, double width, int min_scale,
-                      int repeat_header)
+fr_err xw_print_setup(xw_ctx *c, lxw_worksheet *ws, int portrait, double width, double height,
+                      int min_scale, int repeat_header)
 {
     /* A4 less the margins, in points; a column of w characters takes about
      * 7.2 w points in LibreOffice (Excel: 7 w + 5 pixels of 0.75 point). */
     double room = portrait ? 595.0 - 2 * 0.4 * 72 : 842.0 - 2 * 0.4 * 72;
     double need = width * 7.2 + 8;
     int scale = need > room ? (int)(100.0 * room / need) : 100;
+    /* A4's height less the top and bottom margins (the footer prints in
+     * the bottom one) */
+    double room_h = (portrait ? 842.0 : 595.0) - (0.5 + 0.6) * 72;
     lxw_error e;
+
+    if (height > room_h && (int)(100.0 * room_h / height) < scale)
+        scale = (int)(100.0 * room_h / height);
 
     if (scale < min_scale)
         scale = min_scale;
@@ -433,7 +439,7 @@ fr_err xw_table_finish(xw_table *t)
     if (e != LXW_NO_ERROR)
         return xw_fail(c, e, "cannot set print area of %s", ws->name);
     worksheet_gridlines(ws, LXW_SHOW_ALL_GRIDLINES);
-    if ((err = xw_print_setup(c, ws, 0, total, XW_MIN_DATA_SCALE, 1)))
+    if ((err = xw_print_setup(c, ws, 0, total, 0, XW_MIN_DATA_SCALE, 1)))
         return err;
     return FR_OK;
 }
@@ -540,4 +546,17 @@ fr_err xw_str(xw_table *t, lxw_col_t col, const char *s)
             t->lines = lines;
     }
     return err;
+}
+
+/* Writes num / den as the CSV's coverage_pct (fr_pct_format: rounded down
+ * to one decimal) into column col, a number "#,##0.00"; empty when den is
+ * 0. Returns FR_OK or an error. */
+fr_err xw_pct(xw_table *t, lxw_col_t col, uint64_t num, uint64_t den)
+{
+    char buf[32];
+    double w;
+
+    if (!*fr_pct_format(num, den, buf))
+        return FR_OK;
+    return xw_put_num(t->c, t->ws, t->row, col, strtod(buf, NULL), t->c->dec, &w);
 }

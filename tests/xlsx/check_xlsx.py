@@ -16,11 +16,12 @@ every "Header = csv_name" pair below must be written there. Exit status: 0
 pass, 1 fail (every problem is listed), 2 usage.
 
 What it checks:
-- the sheets, in order: Summary, Details, How to read, Windows, Interfaces,
-  Gaps, Top talkers, Top rejected, Top ports, Inputs, Problems, Problem
-  reasons, and Fetch exactly when fetch.csv
-  exists; each table possibly continued on "Name (2)", ... sheets of exactly
-  N-1 rows each but the last;
+- the sheets, in order: Summary, Findings, Changes exactly when changes.csv
+  exists, Coverage, Details, How to read, Windows, Interfaces, Gaps, Top
+  talkers, Top rejected, Top ports, Inputs, Problems, Problem reasons, and
+  Fetch exactly when fetch.csv exists; each table possibly continued on
+  "Name (2)", ... sheets of exactly N-1 rows each but the last (the audit
+  layer's sheets and columns: check_audit.py);
 - every table: row 1 holds the human headers of COLUMNS below (the
   SEMANTICS.md mapping, kept here explicitly so that a changed header fails),
   bold; every cell equals the CSV cell of the mapped column (times as
@@ -51,6 +52,8 @@ import xml.etree.ElementTree as ET
 
 import openpyxl
 from openpyxl.utils import get_column_letter
+
+import check_audit as audit
 
 EXCEL_ROWS = 1048576
 WIDTH_CAP = 66.0
@@ -151,6 +154,7 @@ CSV_HEADERS = {
     "fetch.csv": "source kind requests retries throttles pages listed read failed skipped "
                  "events bytes error",
 }
+audit.register(COLUMNS, CSV_HEADERS)
 # IANA protocol keywords (https://www.iana.org/assignments/protocol-numbers)
 IANA = {1: "ICMP", 2: "IGMP", 4: "IPv4", 6: "TCP", 17: "UDP", 41: "IPv6", 47: "GRE",
         50: "ESP", 51: "AH", 58: "IPv6-ICMP", 89: "OSPFIGP", 112: "VRRP", 132: "SCTP"}
@@ -158,7 +162,7 @@ MEANING = {"NODATA": "idle", "SKIPDATA": "data lost", "SILENT": "no records"}
 STATUS = {"DAMAGED": "DAMAGED", "UNREADABLE": "FAILED", "UNSUPPORTED": "UNSUPPORTED"}
 FETCH_KINDS = {"s3": ("object", "objects"), "cloudwatch-logs": ("slice", "slices")}
 NOT_KEPT = "(not kept: beyond the examples kept per file)"
-HOWTO_TERMS = ["Summary", "Windows", "Inputs", "Problems", "NODATA", "SKIPDATA", "OK",
+HOWTO_TERMS = ["Summary", "Findings", "Coverage", "Windows", "Inputs", "Problems", "NODATA", "SKIPDATA", "OK",
                "ACCEPT / REJECT"]
 NOT_LOGGED = ["DNS", "DHCP", "metadata", "license activation", "default router", "mirrored"]
 BAD_XML_CHARS = re.compile("[\x00-\x1f\x7f\ufffe\uffff]")
@@ -198,6 +202,8 @@ def read_csv(ck, path):
     with open_csv(path) as f:
         rows = list(csv.reader(f))
     want = CSV_HEADERS[os.path.basename(path)].split()
+    if os.path.basename(path) == "interfaces.csv" and rows and rows[0] == want + audit.ENI_HEADER:
+        want += audit.ENI_HEADER  # --eni-info
     if not ck.check(rows and rows[0] == want, f"{path}: header {rows[:1]} != {want}"):
         return []
     return [dict(zip(want, r)) for r in rows[1:]]
@@ -792,7 +798,7 @@ def check_semantics(ck, path):
     """Every "Header = csv_name" pair is written in SEMANTICS.md."""
     with open(path, encoding="utf-8") as f:
         text = re.sub(r"\s+", " ", f.read())
-    for base, (csv_name, cols) in COLUMNS.items():
+    for base, (csv_name, cols) in list(COLUMNS.items()) + [("eni", (None, audit.ENI_COLS))]:
         for h, c, _ in cols:
             if c is None or h == c.replace("_", " ").capitalize():
                 continue
@@ -833,6 +839,10 @@ def main(argv):
         return read_csv(ck, p) if os.path.exists(p) else None
 
     windows, ifaces, gaps = csv_of("windows.csv"), csv_of("interfaces.csv"), csv_of("gaps.csv")
+    with open_csv(os.path.join(d, "interfaces.csv")) as f:
+        if f.readline().rstrip("\n").endswith("," + ",".join(audit.ENI_HEADER)):
+            audit.with_eni(COLUMNS)
+    findings, changes = csv_of("findings.csv"), csv_of("changes.csv")
     talkers, rejected, ports = csv_of("top_talkers.csv"), csv_of("top_rejected.csv"), csv_of("top_ports.csv")
     inputs, problems, fetch = csv_of("inputs.csv"), csv_of("problems.csv"), csv_of("fetch.csv")
 
@@ -848,6 +858,17 @@ def main(argv):
         counts[base], split[base], got[base] = n, sheets, rows
 
     # Windows: the chart column is bytes / 1024^k, one k for the sheet
+    # the audit layer's sheets (check_audit.py)
+    if findings is not None:
+        table("Findings", audit.want_findings(findings, plain, IANA, Derived))
+    else:
+        table("Findings", None)  # the demo writes no findings.csv
+    if changes is not None:
+        table("Changes", plain("Changes", changes))
+    else:
+        ck.check("Changes" not in names, "a Changes sheet without changes.csv")
+    table("Coverage", audit.want_coverage(ifaces, plain, csv_unguard))
+
     table("Windows", plain("Windows", windows))
     ks = set()
     for w, g in zip(windows, got["Windows"]):
@@ -946,7 +967,10 @@ def main(argv):
              "Top ports", "Inputs", "Problems", "Problem reasons"]
     if fetch is not None:
         bases.append("Fetch")
-    want_names = ["Summary", "Details"]
+    want_names = ["Summary"]
+    for base in ["Findings"] + (["Changes"] if changes is not None else []) + ["Coverage"]:
+        want_names += split.get(base) or [base]
+    want_names.append("Details")
     for base in bases:
         want_names += split.get(base) or [base]
     ck.check(names == want_names, f"sheets {names} != {want_names}")
@@ -955,6 +979,12 @@ def main(argv):
     if ck.check("Summary" in names and "Details" in names, "no sheet Summary or Details"):
         end = check_summary(ck, wb_ro, wb_full, names, windows, gaps, ifaces, inputs, counts, fetch)
         check_details(ck, wb_ro, wb_full, windows, gaps, inputs, counts, fetch)
+        labels = read_labels(ck, wb_ro["Details"], "Details",
+                             ["Inputs", "Totals", "Top tables", "Provenance"])
+        audit.check_outputs(ck, labels, d)
+        audit.check_topn_notes(ck, labels)
+        if wb_full is not None:
+            audit.check_no_exceed(ck, wb_full)
         fp = os.path.join(d, "findings.csv")
         if os.path.exists(fp):  # the audit layer: findings by severity, coverage
             with open_csv(fp) as f:

@@ -58,17 +58,18 @@ void fr_sources_clear(fr_sources *s);
 
 /* Malformed lines that share one reason. */
 typedef struct fr_reason_group {
-    const char *reason; /* points into r's examples */
-    uint64_t lines; /* kept examples with this reason */
+    const char *reason; /* points into r's inputs */
+    uint64_t lines; /* malformed lines with this reason */
     uint64_t files; /* inputs with at least one of them */
     size_t first_input; /* index into r->inputs of the first example */
-    uint64_t first_line;
+    uint64_t first_line; /* 0 when no example of it was kept (past the 10 per file) */
 } fr_reason_group;
 
-/* Groups the kept malformed-line examples of r by reason, most lines first
- * (ties by reason). *unkept gets the malformed lines beyond the kept
- * examples (their reasons are unknown). Returns 0 with *out malloc'ed (NULL
- * when there is no example), or -1 when out of memory. */
+/* Groups the malformed lines of r by reason, most lines first (ties by
+ * reason): every line, from each input's reasons[]. For an input without
+ * reasons[] (a report built by hand) its kept examples are grouped, and
+ * *unkept gets its lines beyond them. Returns 0 with *out malloc'ed (NULL
+ * when there is nothing), or -1 when out of memory. */
 int fr_reason_groups(const fr_report *r, fr_reason_group **out, size_t *n, uint64_t *unkept);
 
 /* Returns a malloc'ed array of r->n_inputs pointers, each into the path of

@@ -92,8 +92,8 @@ typedef struct fr_port_row {
 } fr_port_row;
 
 /* How exact a top table is. When approximate (its distinct keys did not fit in
- * --max-memory), each printed counter may exceed the true value by at most
- * error_bound of the ranking metric. */
+ * --max-memory), each printed ranking counter is at most error_bound below
+ * the true value and never above it; the other counters are lower bounds. */
 typedef struct fr_topn_info {
     int approximate;
     uint64_t distinct_keys; /* distinct keys seen (exact mode) */
@@ -113,6 +113,15 @@ typedef enum fr_input_status {
     FR_INPUT_UNSUPPORTED /* a format flowreport does not read (Parquet) */
 } fr_input_status;
 
+/* Malformed lines of one input that share a reason. */
+typedef struct fr_reason_count {
+    char *reason; /* as in the examples; "(other reasons)" past FR_REASONS_PER_INPUT */
+    uint64_t lines;
+} fr_reason_count;
+
+/* Distinct reasons counted per input; the rest are summed as "(other reasons)". */
+#define FR_REASONS_PER_INPUT 32
+
 /* One input file. */
 typedef struct fr_input_row {
     char *path; /* local path, or remote name (s3://bucket/key, logs:GROUP/...) */
@@ -129,6 +138,8 @@ typedef struct fr_input_row {
     int64_t first_start, last_start; /* of its valid timed records; 0 if none */
     size_t n_examples;
     fr_example *examples; /* sorted by line */
+    size_t n_reasons;
+    fr_reason_count *reasons; /* every malformed line counted by reason, sorted by reason */
 } fr_input_row;
 
 /* One remote source as the user named it (an s3:// prefix or a log group):

@@ -267,7 +267,8 @@ fail:
 typedef struct ex_ref {
     const char *reason;
     size_t input;
-    uint64_t line;
+    uint64_t line; /* 0: no example kept */
+    uint64_t count; /* malformed lines it stands for */
 } ex_ref;
 
 static int cmp_ex(const void *a, const void *b)
@@ -300,11 +301,18 @@ int fr_reason_groups(const fr_report *r, fr_reason_group **out, size_t *n, uint6
     *out = NULL;
     *n = 0;
     *unkept = 0;
+    /* An input counts its malformed lines by reason (reasons[]); one built
+     * without them (tests) contributes its kept examples, and the lines
+     * beyond them are unkept. */
     for (size_t i = 0; i < r->n_inputs; i++) {
         const fr_input_row *in = &r->inputs[i];
-        total += in->n_examples;
-        if (in->malformed > in->n_examples)
-            *unkept += in->malformed - in->n_examples;
+        if (in->n_reasons) {
+            total += in->n_reasons;
+        } else {
+            total += in->n_examples;
+            if (in->malformed > in->n_examples)
+                *unkept += in->malformed - in->n_examples;
+        }
     }
     if (!total)
         return 0;
@@ -312,21 +320,36 @@ int fr_reason_groups(const fr_report *r, fr_reason_group **out, size_t *n, uint6
         free(ex);
         return -1;
     }
-    for (size_t i = 0; i < r->n_inputs; i++)
-        for (size_t j = 0; j < r->inputs[i].n_examples; j++) {
-            const fr_example *e = &r->inputs[i].examples[j];
-            ex[k++] = (ex_ref){e->reason ? e->reason : "", i, e->line};
+    for (size_t i = 0; i < r->n_inputs; i++) {
+        const fr_input_row *in = &r->inputs[i];
+        if (in->n_reasons) {
+            for (size_t j = 0; j < in->n_reasons; j++) {
+                const char *why = in->reasons[j].reason ? in->reasons[j].reason : "";
+                uint64_t line = 0; /* its first kept example, if any */
+                for (size_t e = 0; e < in->n_examples && !line; e++)
+                    if (in->examples[e].reason && strcmp(in->examples[e].reason, why) == 0)
+                        line = in->examples[e].line;
+                ex[k++] = (ex_ref){why, i, line, in->reasons[j].lines};
+            }
+        } else {
+            for (size_t j = 0; j < in->n_examples; j++) {
+                const fr_example *e = &in->examples[j];
+                ex[k++] = (ex_ref){e->reason ? e->reason : "", i, e->line, 1};
+            }
         }
+    }
     qsort(ex, total, sizeof *ex, cmp_ex);
     for (size_t i = 0; i < total; i++) {
-        if (!ng || strcmp(g[ng - 1].reason, ex[i].reason)) {
+        int same = ng && strcmp(g[ng - 1].reason, ex[i].reason) == 0;
+        if (!same)
             g[ng++] = (fr_reason_group){ex[i].reason, 0, 0, ex[i].input, ex[i].line};
-        } else if (ex[i].input == ex[i - 1].input) {
-            g[ng - 1].lines++;
-            continue;
+        else if (!g[ng - 1].first_line && ex[i].line) { /* the first that has an example */
+            g[ng - 1].first_input = ex[i].input;
+            g[ng - 1].first_line = ex[i].line;
         }
-        g[ng - 1].lines++;
-        g[ng - 1].files++;
+        g[ng - 1].lines += ex[i].count;
+        if (!same || ex[i].input != ex[i - 1].input)
+            g[ng - 1].files++;
     }
     free(ex);
     qsort(g, ng, sizeof *g, cmp_group);

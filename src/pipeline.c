@@ -31,10 +31,23 @@ typedef struct example {
     char reason[96];
 } example;
 
+/* Malformed lines of a file counted by reason (the text of an example). */
+typedef struct reason_count {
+    char reason[96];
+    uint64_t n;
+} reason_count;
+
+/* Distinct reasons a worker counts per file before folding the rest into
+ * OTHER_REASONS; the merged table keeps FR_REASONS_PER_INPUT. */
+#define REASONS_MAX 256
+#define OTHER_REASONS "(other reasons)"
+
 typedef struct wfile {
     fr_file_stats st;
     int nex;
     example *ex; /* FR_EXAMPLES_PER_FILE slots, allocated at the first one */
+    int nrc;
+    reason_count *rc; /* REASONS_MAX + 1 slots, allocated at the first one */
 } wfile;
 
 typedef struct blines {
@@ -504,12 +517,55 @@ static fr_err example_add(wfile *wf, uint64_t seq, uint64_t line, const char *re
     return FR_OK;
 }
 
+/* Adds n malformed lines of reason to wf's table. Returns FR_OK or NOMEM. */
+static fr_err reason_add(wfile *wf, const char *reason, uint64_t n)
+{
+    char key[96];
+    snprintf(key, sizeof key, "%s", reason);
+    for (int i = 0; i < wf->nrc; i++)
+        if (strcmp(wf->rc[i].reason, key) == 0) {
+            wf->rc[i].n += n;
+            return FR_OK;
+        }
+    if (!wf->rc && !(wf->rc = calloc(REASONS_MAX + 1, sizeof *wf->rc)))
+        return FR_ERR_NOMEM;
+    if (wf->nrc >= REASONS_MAX) { /* the last slot holds the rest */
+        if (wf->nrc == REASONS_MAX) {
+            snprintf(wf->rc[REASONS_MAX].reason, sizeof wf->rc[REASONS_MAX].reason, "%s",
+                     OTHER_REASONS);
+            wf->nrc++;
+        }
+        wf->rc[REASONS_MAX].n += n;
+        return FR_OK;
+    }
+    memcpy(wf->rc[wf->nrc].reason, key, sizeof key);
+    wf->rc[wf->nrc++].n = n;
+    return FR_OK;
+}
+
+/* Orders reason counts by count (descending), then reason. */
+static int rc_cmp_count(const void *pa, const void *pb)
+{
+    const reason_count *a = pa, *b = pb;
+    if (a->n != b->n)
+        return a->n > b->n ? -1 : 1;
+    return strcmp(a->reason, b->reason);
+}
+
+/* Orders reason counts by reason. */
+static int rc_cmp_reason(const void *pa, const void *pb)
+{
+    return strcmp(((const reason_count *)pa)->reason, ((const reason_count *)pb)->reason);
+}
+
 /* Counts a line the reader already judged malformed (too long, cut off).
  * Returns FR_OK or FR_ERR_NOMEM. */
 static fr_err malformed_whole_line(worker *w, const block *b, uint64_t line, const char *why)
 {
     const fr_pipeline_opts *o = w->run->o;
     w->files[b->file].st.malformed++;
+    if (reason_add(&w->files[b->file], why, 1) != FR_OK)
+        return FR_ERR_NOMEM;
     if (o->hook)
         o->hook(o->hook_ctx, b->file, b->seq, line, FR_LINE_MALFORMED, NULL, b->map, why);
     return example_add(&w->files[b->file], b->seq, line, why);
@@ -551,7 +607,8 @@ static fr_err process_block(worker *w, const block *b)
         case FR_LINE_HEADER: st->header_lines++; break;
         case FR_LINE_MALFORMED:
             st->malformed++;
-            if (example_add(wf, b->seq, line, w->parser.reason))
+            if (example_add(wf, b->seq, line, w->parser.reason) ||
+                reason_add(wf, w->parser.reason, 1))
                 return FR_ERR_NOMEM;
             break;
         }
@@ -724,6 +781,47 @@ static fr_err finish_inputs(run *R, worker *ws, int T)
         }
         example *ex = acc.ex;
         size_t nex = (size_t)acc.nex;
+        /* every malformed line by reason: the most frequent reasons kept
+         * by name (ties by reason, so any thread count gives the same),
+         * the rest summed as OTHER_REASONS */
+        wfile racc = {0};
+        for (int t = 0; t < T; t++)
+            for (int i = 0; i < ws[t].files[f].nrc; i++)
+                if (reason_add(&racc, ws[t].files[f].rc[i].reason, ws[t].files[f].rc[i].n)) {
+                    free(racc.rc);
+                    free(ex);
+                    goto done;
+                }
+        if (racc.nrc) {
+            qsort(racc.rc, (size_t)racc.nrc, sizeof *racc.rc, rc_cmp_count);
+            int keep = racc.nrc;
+            if (keep > FR_REASONS_PER_INPUT) {
+                uint64_t rest = 0;
+                for (int i = FR_REASONS_PER_INPUT - 1; i < racc.nrc; i++)
+                    rest += racc.rc[i].n;
+                keep = FR_REASONS_PER_INPUT;
+                snprintf(racc.rc[keep - 1].reason, sizeof racc.rc[keep - 1].reason, "%s",
+                         OTHER_REASONS);
+                racc.rc[keep - 1].n = rest;
+            }
+            qsort(racc.rc, (size_t)keep, sizeof *racc.rc, rc_cmp_reason);
+            row->reasons = calloc((size_t)keep, sizeof *row->reasons);
+            if (!row->reasons) {
+                free(racc.rc);
+                free(ex);
+                goto done;
+            }
+            for (int i = 0; i < keep; i++) {
+                if (!(row->reasons[i].reason = strdup(racc.rc[i].reason))) {
+                    free(racc.rc);
+                    free(ex);
+                    goto done;
+                }
+                row->reasons[i].lines = racc.rc[i].n;
+                row->n_reasons = (size_t)i + 1;
+            }
+        }
+        free(racc.rc);
         /* first line number of each block of this file */
         size_t b0 = pos;
         while (pos < total && all[pos].file == f)
@@ -897,8 +995,10 @@ cleanup:
         for (int t = 0; t < T; t++) {
             fr_agg_free(ws[t].agg);
             fr_topn_free(ws[t].top);
-            for (size_t f = 0; ws[t].files && f < src->n; f++)
+            for (size_t f = 0; ws[t].files && f < src->n; f++) {
                 free(ws[t].files[f].ex);
+                free(ws[t].files[f].rc);
+            }
             free(ws[t].files);
             free(ws[t].bl);
             fr_parser_clear(&ws[t].parser);

@@ -222,12 +222,15 @@ static fr_err write_problems(const fr_report *r, fr_output *o, char *errbuf, siz
         put_u64(&c, g[i].lines);
         put_u64(&c, g[i].files);
         put_text(&c, in->path);
-        put_u64(&c, g[i].first_line);
+        if (g[i].first_line)
+            put_u64(&c, g[i].first_line);
+        else
+            put_str(&c, ""); /* none of its lines was among the examples kept */
         end_row(&c);
     }
     free(g);
     for (size_t i = 0; i < r->n_inputs; i++)
-        unkept_files += r->inputs[i].malformed > r->inputs[i].n_examples;
+        unkept_files += !r->inputs[i].n_reasons && r->inputs[i].malformed > r->inputs[i].n_examples;
     if (unkept && !c.failed) {
         put_str(&c, "(not kept: beyond the examples kept per file)");
         put_u64(&c, unkept);

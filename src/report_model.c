@@ -28,6 +28,9 @@ void fr_report_free(fr_report *r)
         for (size_t k = 0; k < in->n_examples; k++)
             free(in->examples[k].reason);
         free(in->examples);
+        for (size_t k = 0; k < in->n_reasons; k++)
+            free(in->reasons[k].reason);
+        free(in->reasons);
     }
     free(r->inputs);
     for (size_t i = 0; i < r->n_unknown_fields; i++)

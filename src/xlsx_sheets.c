@@ -295,7 +295,10 @@ fr_err xw_problems(xw_ctx *c)
             err = xw_nomem(c);
             goto fail;
         }
-        snprintf(ex, n, "%s:%" PRIu64, name, g[k].first_line);
+        if (g[k].first_line)
+            snprintf(ex, n, "%s:%" PRIu64, name, g[k].first_line);
+        else
+            snprintf(ex, n, "%s", name); /* no example of it kept */
         if ((err = xw_table_next(&t)) || (err = xw_str(&t, 0, g[k].reason)) ||
             (err = xw_num(&t, 1, g[k].lines)) || (err = xw_num(&t, 2, g[k].files)) ||
             (err = xw_str(&t, 3, ex)))

@@ -135,7 +135,7 @@ reasons = {html.unescape(r[0]): num(r[1]) for r in by_header[("reason", "lines",
 reasons.pop("(not kept: beyond the first 10 examples of a file)", None)
 assert reasons == pr, (reasons, pr)
 assert pr == ex, (pr, ex)
-assert sum(pr.values()) <= tot.get("malformed", 10**9)
+assert sum(pr.values()) == sum(int(r[8]) for r in rows("inputs.csv")), pr
 PY
 # A downloaded report (xlsx_demo small: two fetched sources, one with a failed
 # object): a Fetch section whose table holds fetch.csv and whose sentences

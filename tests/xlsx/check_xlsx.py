@@ -940,7 +940,8 @@ def main(argv):
         want = plain("Problem reasons", problems)
         for r, w in zip(problems, want):
             w["First example (file:line)"] = (
-                f"{short.get(r['example_path'], '?')}:{r['example_line']}" if r["example_path"] else None)
+                (f"{short.get(r['example_path'], '?')}:{r['example_line']}" if r["example_line"]
+                 else short.get(r["example_path"], "?")) if r["example_path"] else None)
             if r["reason"] == NOT_KEPT:
                 w["Reason"] = NOT_KEPT
         table("Problem reasons", want)

@@ -7,7 +7,7 @@ command -v cmark >/dev/null 2>&1 || skip "cmark not installed (apt-get install c
 
 "$PYTHON" "$top_srcdir/tests/gen/genflows.py" "$TMP/data" --records 3000 --seed 3 --files 8 >/dev/null
 # a file name full of Markdown punctuation must come out as plain text
-cp "$top_srcdir/samples/malformed/"*.log "$TMP/data/odd_*name*_[x]_|pipe|.log"
+cp "$top_srcdir/tests/data/damaged/"*.log "$TMP/data/odd_*name*_[x]_|pipe|.log"
 set +e; "$FLOWREPORT" -q -j 2 -f csv,md -o "$TMP/out" "$TMP/data" 2>"$TMP/out.err"; set -e
 cp "$TMP/out.err" "$TMP/out/stderr.txt"
 

@@ -22,7 +22,7 @@ small production VPC (account 111122223333, eu-west-1) on 2026-11-26 between
       format, 10-minute aggregation): one object per log stream (= ENI),
       each line "ISO-8601 event timestamp (= record start) + record",
       exported in chunks that are not in time order.
-  malformed/*.log
+  (tests/data/damaged/*.log, beside the tests: not in samples/)
       A decompressed S3 object (slot 00:40) in which a few lines were damaged:
       a truncated line, an extra token, a non-numeric byte count, an invalid
       IPv4 address and a port out of range.
@@ -435,7 +435,9 @@ def malformed_object(out_dir):
     damage(33, lambda t: t.append("OK"))                           # 15 fields
     text = " ".join(V2) + "\n" + "".join(l + "\n" for l in lines)
     name = "%s_vpcflowlogs_%s_%s_20261126T0040Z_b5e8a7d3.log" % (ACCOUNT, REGION, FL_S3)
-    write(os.path.join(out_dir, "malformed", name), text.encode())
+    # written beside the tests, not in samples/: the quick start runs clean
+    write(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "damaged", name),
+          text.encode())
     return [(name, len(recs), min(r["start"] for r in recs), max(r["end"] for r in recs))]
 
 

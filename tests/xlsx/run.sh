@@ -27,7 +27,9 @@ if [ -n "${XLSX_DEMO_ROWS4:-}" ]; then
     done
 fi
 
-set +e; "$FLOWREPORT" -q -o "$TMP/samples" "$top_srcdir/samples" 2>"$TMP/samples.err"; rc=$?; set -e
+# samples/ and the damaged sample, so the Problems sheets have rows to check
+set +e; "$FLOWREPORT" -q -o "$TMP/samples" "$top_srcdir/samples" "$top_srcdir/tests/data/damaged" \
+    2>"$TMP/samples.err"; rc=$?; set -e
 [ "$rc" -le 1 ] || fail "flowreport on samples/ exited $rc"
 grep -q ': expected 14 fields' "$TMP/samples.err" || fail "samples/: no malformed-line example on stderr"
 "$PYTHON" "$here/check_xlsx.py" --stderr "$TMP/samples.err" --semantics "$top_srcdir/doc/SEMANTICS.md" \

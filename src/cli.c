@@ -862,10 +862,15 @@ fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf
     fr_audit_opts_default(&o->audit);
     o->audit.vpc_cidrs = o->vpc_cidrs;
     cli_owned *own = calloc(1, sizeof *own);
+    /* Short options cluster (-qv), so an argument may hold several: every
+     * option takes at least one character of argv. */
+    size_t max_given = 1;
+    for (int i = 0; i < argc; i++)
+        max_given += strlen(argv[i]) + 1;
     struct {
         int id;
         const char *val;
-    } *given = calloc((size_t)argc + 1, sizeof *given);
+    } *given = calloc(max_given, sizeof *given);
     size_t n_given = 0;
     pending pe = {NULL, NULL, NULL};
     fr_err err = FR_ERR_NOMEM;

@@ -26,4 +26,21 @@ void fr_interrupt_set(fr_interrupt_fn fn, void *arg);
 /* The signal's name ("SIGTERM"), or "signal". */
 const char *fr_interrupt_name(int sig);
 
+/* Temporary files outside the report directory (--save-raw's partial
+ * downloads): while registered, a signal that ends the run removes them
+ * before the cleanup runs. Any thread may call these; ids are >= 0.
+ *
+ * fr_interrupt_tmp_add registers path (copied) before the caller creates
+ * it. Returns its id, or -1 when out of memory (the file is then not
+ * removed on a signal). */
+long fr_interrupt_tmp_add(const char *path);
+
+/* mkstemp(tmpl) and registration in one step, so that no signal falls in
+ * between. Returns the open descriptor with the id in *id, or -1 with errno
+ * set (nothing created). */
+int fr_interrupt_tmp_mkstemp(char *tmpl, long *id);
+
+/* Forgets id once the file was renamed into place or removed; -1 is fine. */
+void fr_interrupt_tmp_done(long id);
+
 #endif

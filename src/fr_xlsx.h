@@ -69,6 +69,15 @@ typedef struct xw_ctx {
     lxw_format *hash; /* a long token (a SHA-256): smaller, never wrapped */
     double byte_div; /* bytes per unit of the chart's byte axis */
     const char *byte_unit; /* "B", "KiB", ... */
+    /* cells whose text was cut to XW_STR_MAX (with a marker), and the last
+     * one, so that a cell written twice counts once */
+    uint64_t n_cut;
+    lxw_worksheet *cut_ws;
+    lxw_row_t cut_row;
+    lxw_col_t cut_col;
+    /* where the Details sheet ended: the count of cut cells goes there */
+    lxw_worksheet *details_ws;
+    lxw_row_t details_row;
 } xw_ctx;
 
 /* The Summary-like sheets, written top to bottom in three columns. */
@@ -216,6 +225,11 @@ fr_err xw_fetch(xw_ctx *c);
  * tables are, and the provenance, with the SHA-256 of every output written
  * before the workbook. Returns FR_OK or an error. */
 fr_err xw_details(xw_ctx *c);
+
+/* Appends to the Details sheet how many cells were cut to Excel's
+ * 32,767-character limit, when any were; called after every other sheet.
+ * Returns FR_OK or an error. */
+fr_err xw_details_cut(xw_ctx *c);
 
 /* The audit layer's sheets (xlsx_audit.c): Findings (findings.csv), Changes
  * (changes.csv; only after a --baseline comparison) and Coverage (the

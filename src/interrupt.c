@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,6 +18,84 @@ static fr_interrupt_fn cleanup_fn;
 static void *cleanup_arg;
 
 static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
+
+/* The registered temporary files: slots of paths (NULL: free). tmp_mu is
+ * taken by the signal thread for good before it removes them. */
+static pthread_mutex_t tmp_mu = PTHREAD_MUTEX_INITIALIZER;
+static char **tmp_paths;
+static size_t tmp_n, tmp_cap;
+
+/* Stores path in a free slot; tmp_mu held. Returns the id, or -1. */
+static long tmp_store(const char *path)
+{
+    size_t i = 0;
+    while (i < tmp_n && tmp_paths[i])
+        i++;
+    if (i == tmp_n && tmp_n == tmp_cap) {
+        size_t cap = tmp_cap ? 2 * tmp_cap : 16;
+        char **v = realloc(tmp_paths, cap * sizeof *v);
+        if (!v)
+            return -1;
+        tmp_paths = v;
+        tmp_cap = cap;
+    }
+    char *copy = strdup(path);
+    if (!copy)
+        return -1;
+    tmp_paths[i] = copy;
+    if (i == tmp_n)
+        tmp_n++;
+    return (long)i;
+}
+
+/* Removes every registered file; the lock is kept so that none is added
+ * (or created through fr_interrupt_tmp_mkstemp) before the process ends. */
+static void tmp_remove_all(void)
+{
+    if (pthread_mutex_lock(&tmp_mu) != 0)
+        return;
+    for (size_t i = 0; i < tmp_n; i++)
+        if (tmp_paths[i])
+            (void)unlink(tmp_paths[i]);
+}
+
+long fr_interrupt_tmp_add(const char *path)
+{
+    if (pthread_mutex_lock(&tmp_mu) != 0)
+        return -1;
+    long id = tmp_store(path);
+    (void)pthread_mutex_unlock(&tmp_mu);
+    return id;
+}
+
+int fr_interrupt_tmp_mkstemp(char *tmpl, long *id)
+{
+    *id = -1;
+    if (pthread_mutex_lock(&tmp_mu) != 0) {
+        errno = EAGAIN;
+        return -1;
+    }
+    int fd = mkstemp(tmpl);
+    if (fd >= 0 && (*id = tmp_store(tmpl)) < 0) {
+        (void)close(fd);
+        (void)unlink(tmpl);
+        fd = -1;
+        errno = ENOMEM;
+    }
+    (void)pthread_mutex_unlock(&tmp_mu);
+    return fd;
+}
+
+void fr_interrupt_tmp_done(long id)
+{
+    if (id < 0 || pthread_mutex_lock(&tmp_mu) != 0)
+        return;
+    if ((size_t)id < tmp_n) {
+        free(tmp_paths[id]);
+        tmp_paths[id] = NULL;
+    }
+    (void)pthread_mutex_unlock(&tmp_mu);
+}
 
 /* The handler: async-signal-safe, only hands the number to the thread. */
 static void on_signal(int sig)
@@ -42,6 +121,7 @@ static void *watch(void *unused)
         return NULL; /* the pipe broke: leave the default behaviour */
     }
     int sig = c;
+    tmp_remove_all();
     if (pthread_mutex_lock(&mu) == 0 && cleanup_fn)
         cleanup_fn(sig, cleanup_arg);
     _exit(128 + sig);

@@ -51,6 +51,10 @@ struct fr_output {
     size_t stale;
     int rolled_back;
     char *scratch; /* last fr_output_final_path result */
+    /* directories this run created (DIR and missing parents, outermost
+     * first): an uncommitted run removes them again, with the lock file */
+    char **made;
+    size_t n_made;
 };
 
 /* Formats into a fresh heap string. Returns NULL when out of memory. */
@@ -90,8 +94,22 @@ static void test_pause(const char *phase)
     }
 }
 
-/* mkdir -p. Returns 0 or -1 with errno set. */
-static int make_dirs(const char *dir)
+/* Records dir in o->made. Returns 0 or -1 (memory). */
+static int note_made(fr_output *o, const char *dir)
+{
+    char **v = realloc(o->made, (o->n_made + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    o->made = v;
+    if (!(v[o->n_made] = strdup(dir)))
+        return -1;
+    o->n_made++;
+    return 0;
+}
+
+/* mkdir -p, noting in o->made each directory it created. Returns 0 or -1
+ * with errno set. */
+static int make_dirs(fr_output *o, const char *dir)
 {
     char *p = strdup(dir);
     if (!p)
@@ -100,13 +118,19 @@ static int make_dirs(const char *dir)
         if (*s != '/')
             continue;
         *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        int rc = mkdir(p, 0777);
+        if ((rc != 0 && errno != EEXIST) || (rc == 0 && note_made(o, p) != 0)) {
             free(p);
             return -1;
         }
         *s = '/';
     }
     int rc = mkdir(p, 0777);
+    if (rc == 0 && note_made(o, p) != 0) {
+        free(p);
+        errno = ENOMEM;
+        return -1;
+    }
     free(p);
     if (rc != 0 && errno != EEXIST)
         return -1;
@@ -118,6 +142,30 @@ static int make_dirs(const char *dir)
         return -1;
     }
     return 0;
+}
+
+/* An uncommitted run that created DIR leaves nothing: with the lock still
+ * held, removes the lock file, then DIR and the parents it made, innermost
+ * first, as long as they are empty (a waiting run finds its lock file
+ * gone and starts again: take_lock). */
+static void remove_made(fr_output *o)
+{
+    if (!o->n_made)
+        return;
+    if (o->locked && strcmp(o->made[o->n_made - 1], o->dir) == 0) {
+        char *path = str_printf("%s/" LOCK_NAME, o->dir);
+        if (path)
+            (void)unlink(path);
+        free(path);
+    }
+    for (size_t i = o->n_made; i-- > 0;)
+        if (rmdir(o->made[i]) != 0)
+            break;
+    for (size_t i = 0; i < o->n_made; i++)
+        free(o->made[i]);
+    free(o->made);
+    o->made = NULL;
+    o->n_made = 0;
 }
 
 /* fsyncs path. Returns 0 or -1 with errno set. */
@@ -337,10 +385,12 @@ static int take_lock(fr_output *o, int flags, fr_output_wait_fn on_wait, void *a
                      size_t errlen)
 {
     char *path = str_printf("%s/" LOCK_NAME, o->dir);
+    int again = 0;
     if (!path) {
         snprintf(errbuf, errlen, "out of memory");
         return -1;
     }
+retry:
     o->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
     if (o->lock_fd < 0) {
         snprintf(errbuf, errlen, "%s: cannot open the lock file: %s", path, strerror(errno));
@@ -378,6 +428,19 @@ static int take_lock(fr_output *o, int flags, fr_output_wait_fn on_wait, void *a
     }
     if (rc != 0) {
         snprintf(errbuf, errlen, "%s: cannot lock: %s", path, strerror(errno));
+        free(path);
+        return -1;
+    }
+    /* the holder we waited for may have created DIR, failed and removed
+     * the lock file (remove_made): a lock on that file locks nothing */
+    struct stat a, b;
+    if (fstat(o->lock_fd, &a) != 0 || stat(path, &b) != 0 || a.st_dev != b.st_dev ||
+        a.st_ino != b.st_ino) {
+        close(o->lock_fd);
+        o->lock_fd = -1;
+        if (++again < 100 && make_dirs(o, o->dir) == 0)
+            goto retry;
+        snprintf(errbuf, errlen, "%s: the lock file keeps being replaced", path);
         free(path);
         return -1;
     }
@@ -422,7 +485,7 @@ fr_output *fr_output_new_ex(const char *dir, int flags, fr_output_wait_fn on_wai
         return NULL;
     }
     *err = FR_ERR_IO;
-    if (make_dirs(dir) != 0 || access(dir, W_OK) != 0) {
+    if (make_dirs(o, dir) != 0 || access(dir, W_OK) != 0) {
         snprintf(errbuf, errlen, "%s: cannot use as output directory: %s", dir, strerror(errno));
         goto fail;
     }
@@ -731,6 +794,8 @@ int fr_output_abort(fr_output *o)
         o->state = ST_ABORTED;
         if (o->stage && !o->keep_stage)
             (void)rm_tree(o->stage, 1);
+        if (!o->keep_stage)
+            remove_made(o);
     }
     (void)pthread_mutex_unlock(&o->mu);
     return committed;
@@ -742,6 +807,11 @@ void fr_output_free(fr_output *o)
         return;
     if (o->stage && !o->keep_stage)
         (void)rm_tree(o->stage, 1);
+    if (o->state != ST_COMMITTED && !o->keep_stage)
+        remove_made(o); /* a failed run leaves no DIR it created */
+    for (size_t i = 0; i < o->n_made; i++)
+        free(o->made[i]);
+    free(o->made);
     if (o->lock_fd >= 0) {
         if (o->locked) /* empty the holder's text, then let go; the file stays */
             (void)!ftruncate(o->lock_fd, 0);

@@ -154,7 +154,7 @@ static fr_err write_inputs(const fr_report *r, fr_output *o, char *errbuf, size_
         const fr_input_row *in = &r->inputs[i];
         put_text(&c, in->path);
         put_str(&c, status_name(in->status));
-        put_str(&c, format[!!in->compressed][!!in->line_unit_event]);
+        put_str(&c, in->is_dir ? "directory" : format[!!in->compressed][!!in->line_unit_event]);
         put_u64(&c, in->size);
         put_u64(&c, in->text_bytes);
         put_str(&c, fr_hex_sha256(in->sha256, hex));

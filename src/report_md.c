@@ -255,6 +255,15 @@ static void period_sources(md *m, const fr_report *r, const fr_sources *src)
             duration(r->window, d));
         out(m,
             r->since_given || r->until_given ? ", as requested.\n" : ", from the records found.\n");
+    } else if (r->totals.excluded == 1 && !r->totals.records) {
+        out(m,
+            "Period: the one record with a start time falls outside --since/--until; there "
+            "are no windows.\n");
+    } else if (r->totals.excluded && !r->totals.records) {
+        out(m,
+            "Period: all %s records with a start time fall outside --since/--until; there are "
+            "no windows.\n",
+            num(r->totals.excluded, a));
     } else {
         out(m, "Period: no records with a start time were found; there are no windows.\n");
     }
@@ -285,18 +294,23 @@ static void completeness(md *m, const fr_report *r)
     uint64_t damaged = 0, failed = 0, with_bad = 0;
 
     for (size_t i = 0; i < r->n_inputs; i++) {
+        if (r->inputs[i].is_dir)
+            continue; /* a directory is not a file: t->dirs_failed */
         damaged += r->inputs[i].status == FR_INPUT_DAMAGED;
         failed += r->inputs[i].status == FR_INPUT_UNREADABLE ||
             r->inputs[i].status == FR_INPUT_UNSUPPORTED;
         with_bad += r->inputs[i].malformed > 0;
     }
     out(m, "\n## Completeness\n\n");
-    out(m, "- Files: %s read of %s found", num(r->n_inputs - failed, a), num(r->n_inputs, b));
+    out(m, "- Files: %s read of %s found", num(t->files - failed, a), num(t->files, b));
     if (damaged)
         out(m, " (%s of them damaged: read only in part)", num(damaged, c));
     if (failed)
         out(m, "; %s could not be read", num(failed, c));
     out(m, ".\n");
+    if (t->dirs_failed)
+        out(m, "- Directories: %s could not be read, their files are missing (see Problems).\n",
+            num(t->dirs_failed, a));
     for (size_t i = 0; i < r->n_fetch; i++) {
         const fr_fetch_row *x = &r->fetch[i];
         uint64_t want = x->listed > x->skipped ? x->listed - x->skipped : 0;
@@ -371,7 +385,7 @@ static int problems(md *m, const fr_report *r)
             code(m, in->etag);
             out(m, ")");
         }
-        out(m, ": %s: ", status_name(in->status));
+        out(m, ": %s: ", in->is_dir ? "unreadable directory" : status_name(in->status));
         text(m, in->error ? in->error : "");
         out(m, "\n");
     }
@@ -423,8 +437,10 @@ static void inputs(md *m, const fr_report *r)
 
     out(m, "\n## Inputs\n\n");
     out(m, "| what | count |\n|---|---:|\n");
-    out(m, "| files | %s |\n", num(r->n_inputs, a));
+    out(m, "| files | %s |\n", num(t->files, a));
     out(m, "| files damaged, unreadable or unsupported | %s |\n", num(t->files_failed, a));
+    if (t->dirs_failed)
+        out(m, "| directories that could not be read | %s |\n", num(t->dirs_failed, a));
     out(m, "| bytes read | %s (%s) |\n", num(t->size, a), human(t->size, b));
     out(m, "| bytes of text | %s (%s) |\n", num(t->text_bytes, a), human(t->text_bytes, b));
     out(m, "| lines | %s |\n", num(t->lines, a));

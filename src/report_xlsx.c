@@ -140,6 +140,8 @@ static fr_err xw_properties(xw_ctx *c)
     /* libxlsxwriter takes 0 as "now"; an empty report uses 1970-01-01 00:00:01
      * instead so that its workbook is reproducible too. */
     p.created = r->period_end ? (time_t)r->period_end : (time_t)1;
+    if (r->period_end > XW_TIME_MAX) /* docProps holds a 4-digit year */
+        p.created = (time_t)XW_TIME_MAX;
     e = workbook_set_properties(c->wb, &p);
     if (e != LXW_NO_ERROR)
         return xw_fail(c, e, "cannot set document properties");
@@ -341,6 +343,8 @@ static fr_err xw_summary(xw_ctx *c)
     if (fr_sources_collect(r, &src))
         return xw_nomem(c);
     for (size_t i = 0; i < r->n_inputs; i++) {
+        if (r->inputs[i].is_dir)
+            continue; /* a directory is not a file: counted in tt->dirs_failed */
         failed += r->inputs[i].status == FR_INPUT_UNREADABLE ||
             r->inputs[i].status == FR_INPUT_UNSUPPORTED;
         damaged += r->inputs[i].status == FR_INPUT_DAMAGED;
@@ -355,12 +359,21 @@ static fr_err xw_summary(xw_ctx *c)
     s.row = 2;
     snprintf(note, sizeof note, "of %s each",
              fr_fmt_hms((uint64_t)(r->window > 0 ? r->window : 0), h));
+    /* no windows: say whether --since/--until excluded every timed record */
+    char why[FR_FMT_LEN + 64];
+    if (tt->excluded == 1 && !tt->records)
+        snprintf(why, sizeof why, "the one timed record falls outside --since/--until");
+    else if (tt->excluded && !tt->records)
+        snprintf(why, sizeof why, "all %s timed records fall outside --since/--until",
+                 fr_fmt_count(tt->excluded, h2));
+    else
+        snprintf(why, sizeof why, "no timed records");
     if ((err = xw_sum_section(&s, "Period (UTC)")) ||
         (err = xw_sum_time(&s, "Start (UTC)", r->period_start, have_period,
-                           have_period ? "inclusive" : "no timed records")) ||
+                           have_period ? "inclusive" : why)) ||
         (err = xw_sum_time(&s, "End (UTC)", r->period_end, have_period,
                            have_period ? "exclusive" : NULL)) ||
-        (err = xw_sum_num(&s, "Windows", r->n_windows, note)))
+        (err = xw_sum_num(&s, "Windows", r->n_windows, r->n_windows ? note : why)))
         goto fail;
 
     if ((err = xw_sum_section(&s, "Sources")) ||
@@ -379,10 +392,11 @@ static fr_err xw_summary(xw_ctx *c)
     if (err)
         goto fail;
 
-    snprintf(note, sizeof note, "of %s found%s%s", fr_fmt_count(r->n_inputs, h),
-             damaged ? "; damaged: see Inputs" : "", failed ? "; failed: see Inputs" : "");
+    snprintf(note, sizeof note, "of %s found%s%s%s", fr_fmt_count(tt->files, h),
+             damaged ? "; damaged: see Inputs" : "", failed ? "; failed: see Inputs" : "",
+             tt->dirs_failed ? "; directories not read: see Inputs" : "");
     if ((err = xw_sum_section(&s, "Completeness")) ||
-        (err = xw_sum_num(&s, "Files read", r->n_inputs - failed, note)))
+        (err = xw_sum_num(&s, "Files read", tt->files - failed, note)))
         goto fail;
     snprintf(note, sizeof note, "in %s %s (sheet Problems)", fr_fmt_count(with_bad, h),
              with_bad == 1 ? "file" : "files");
@@ -732,7 +746,7 @@ fr_err fr_write_xlsx(const fr_report *r, fr_output *o, char *errbuf, size_t errl
         (err = xw_details(&c)) || (err = xw_howto(&c)) || (err = xw_windows(&c)) ||
         (err = xw_ifaces(&c)) || (err = xw_gaps(&c)) || (err = xw_tops(&c)) ||
         (err = xw_inputs(&c)) || (err = xw_problems(&c)) || (err = xw_fetch(&c)) ||
-        (err = xw_check_tmpfiles(&c)))
+        (err = xw_details_cut(&c)) || (err = xw_check_tmpfiles(&c)))
         goto fail;
 
     errno = 0;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "fr_interrupt.h"
 #include "fr_remote.h"
 
 /* Events per page asked for (the API's maximum). */
@@ -336,6 +337,7 @@ typedef struct raw_file {
     char *stream;
     char *tmp, *final;
     gzFile gz;
+    long tmp_id; /* fr_interrupt_tmp_*: a signal removes tmp */
 } raw_file;
 
 typedef struct raw_set {
@@ -388,6 +390,7 @@ static void raw_discard(raw_set *r)
             gzclose(r->f[i].gz);
         if (r->f[i].tmp)
             unlink(r->f[i].tmp);
+        fr_interrupt_tmp_done(r->f[i].tmp_id);
         free(r->f[i].stream);
         free(r->f[i].tmp);
         free(r->f[i].final);
@@ -420,6 +423,8 @@ static int raw_commit(raw_set *r, char *errbuf, size_t errlen)
         }
         free(f->tmp);
         f->tmp = NULL;
+        fr_interrupt_tmp_done(f->tmp_id);
+        f->tmp_id = -1;
     }
     return 0;
 }
@@ -476,6 +481,7 @@ static gzFile raw_file_for(raw_set *r, const char *stream, char *errbuf, size_t 
     }
     raw_file *f = &r->f[r->n];
     memset(f, 0, sizeof *f);
+    f->tmp_id = -1;
     char *safe = safe_component(stream[0] ? stream : "_");
     if (!safe)
         goto nomem;
@@ -494,6 +500,8 @@ static gzFile raw_file_for(raw_set *r, const char *stream, char *errbuf, size_t 
     snprintf(f->tmp, n, "%s/.%s.log.gz.tmp", r->dir, safe);
     free(safe);
     r->n++;
+    /* registered before it exists, so that a signal removes it */
+    f->tmp_id = fr_interrupt_tmp_add(f->tmp);
     f->gz = gzopen(f->tmp, "wb6");
     if (!f->gz) {
         snprintf(errbuf, errlen, "--save-raw: cannot create %s: %s", f->tmp,

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fr_interrupt.h"
 #include "fr_remote.h"
 
 /* Which objects can hold records of [since, until). AWS names a flow-log
@@ -976,6 +977,7 @@ static fr_err s3_fetch(void *item, fr_fetch_job *job, char *errbuf, size_t errle
     fr_s3_source *s = o->s;
     sink_ctx c = {.job = job, .fd = -1};
     char *final = NULL, *tmp = NULL;
+    long tmp_id = -1; /* fr_interrupt_tmp_* */
     fr_err e = FR_OK;
     int counted = 0;
     char *path = malloc(strlen(o->key) + 2);
@@ -1002,7 +1004,8 @@ static fr_err s3_fetch(void *item, fr_fetch_job *job, char *errbuf, size_t errle
             e = FR_ERR_IO;
             goto done;
         }
-        if (make_parents(tmp) != 0 || (c.fd = mkstemp(tmp)) < 0) {
+        /* registered so that a signal removes the partial download */
+        if (make_parents(tmp) != 0 || (c.fd = fr_interrupt_tmp_mkstemp(tmp, &tmp_id)) < 0) {
             snprintf(errbuf, errlen, "%s: cannot save to %s: %s", o->name, final, strerror(errno));
             e = FR_ERR_IO;
             goto done;
@@ -1056,6 +1059,7 @@ done:
         close(c.fd);
         unlink(tmp);
     }
+    fr_interrupt_tmp_done(tmp_id);
     if (!counted) {
         pthread_mutex_lock(&s->mu);
         if (e == FR_OK) {

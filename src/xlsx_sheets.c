@@ -197,7 +197,9 @@ fr_err xw_inputs(xw_ctx *c)
         if ((err = xw_table_next(&t)) || (err = xw_str(&t, 0, shortn[i])) ||
             (err = xw_str(&t, 1, xw_status(in))) || (err = xw_num(&t, 2, in->malformed)) ||
             (err = xw_str(&t, 3, in->error)) ||
-            (err = xw_str(&t, 4, format[!!in->compressed][!!in->line_unit_event])) ||
+            (err = xw_str(&t, 4,
+                          in->is_dir ? "directory"
+                                     : format[!!in->compressed][!!in->line_unit_event])) ||
             (err = xw_num(&t, 5, in->size)) || (err = xw_num(&t, 6, in->text_bytes)) ||
             (err = xw_num(&t, 7, in->lines)) || (err = xw_num(&t, 8, in->records)) ||
             (err = xw_num(&t, 9, in->excluded)) || (err = xw_num(&t, 10, in->untimed)) ||
@@ -573,6 +575,9 @@ fr_err xw_details(xw_ctx *c)
         (err = xw_sum_num(&s, "Files", tt->files, "listed on sheet Inputs")) ||
         (err =
              xw_sum_num(&s, "Files failed", tt->files_failed, "damaged/unreadable/unsupported")) ||
+        (tt->dirs_failed &&
+         (err = xw_sum_num(&s, "Directories not read", tt->dirs_failed,
+                           "cannot be walked: see Inputs"))) ||
         (err = xw_sum_bytes(&s, "Bytes read", tt->size)) ||
         (err = xw_sum_bytes(&s, "Text bytes", tt->text_bytes)) ||
         (err = xw_sum_num(&s, "Lines", tt->lines, NULL)) ||
@@ -628,9 +633,29 @@ fr_err xw_details(xw_ctx *c)
     }
     if (err)
         return err;
+    c->details_ws = s.ws;
+    c->details_row = s.row;
     /* Nothing beside the three columns prints (a long token's overflow). */
     if ((e = worksheet_print_area(s.ws, 0, 0, s.row, 2)) != LXW_NO_ERROR)
         return xw_fail(c, e, "cannot set print area of %s", s.ws->name);
     return xw_print_setup(c, s.ws, 1, XW_SUM_WA + XW_SUM_WB + XW_SUM_WC + 3 * 0.71,
                           24 + XW_LINE_HEIGHT * (double)s.row + s.extra, XW_MIN_SUMMARY_SCALE, 0);
+}
+
+fr_err xw_details_cut(xw_ctx *c)
+{
+    xw_sum s = {.c = c, .ws = c->details_ws, .row = c->details_row};
+    lxw_error e;
+    fr_err err;
+
+    if (!c->n_cut || !s.ws)
+        return FR_OK;
+    if ((err = xw_sum_section(&s, "Excel limits")) ||
+        (err = xw_sum_num(&s, "Shortened cells", c->n_cut,
+                          "cut to Excel's 32,767-character limit, ending in \"[cut: N more "
+                          "characters]\"; the CSVs and summary.md hold the whole text")))
+        return err;
+    if ((e = worksheet_print_area(s.ws, 0, 0, s.row, 2)) != LXW_NO_ERROR)
+        return xw_fail(c, e, "cannot set print area of %s", s.ws->name);
+    return FR_OK;
 }

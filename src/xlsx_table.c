@@ -69,16 +69,103 @@ static double xw_num_width(double v)
     return (double)n + (n - 1) / 3 + (v < 0 ? 1 : 0);
 }
 
-/* Copies s into c->buf as UTF-8 that XML and Excel accept: each maximal
- * invalid byte sequence, control character and U+FFFE/U+FFFF becomes
- * U+FFFD, and the text stops after XW_STR_MAX characters. Returns the copy
- * (its length in characters in *nchars), or NULL when out of memory. */
-static const char *xw_text(xw_ctx *c, const char *s, size_t *nchars)
+/* Decodes the character of s (n bytes) at i as Excel and XML accept it:
+ * each maximal invalid byte sequence, control character and U+FFFE/U+FFFF
+ * becomes U+FFFD. Returns the code point; its length in bytes goes to *len. */
+static uint32_t xw_next_cp(const unsigned char *s, size_t n, size_t i, size_t *len)
 {
-    /* at most 4 bytes out per byte in, and per character kept */
-    size_t n = strlen(s), need = (n < XW_STR_MAX ? n : XW_STR_MAX) * 4 + 1;
-    size_t i = 0, o = 0, chars = 0;
+    const unsigned char *p = s + i;
+    uint32_t cp;
+    size_t more = 0;
+    unsigned lo = 0x80, hi = 0xBF;
 
+    *len = 1;
+    if (p[0] < 0x80) {
+        cp = p[0];
+    } else if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+        cp = p[0] & 0x1Fu;
+        more = 1;
+    } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+        cp = p[0] & 0x0Fu;
+        more = 2;
+        lo = p[0] == 0xE0 ? 0xA0 : 0x80;
+        hi = p[0] == 0xED ? 0x9F : 0xBF;
+    } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+        cp = p[0] & 0x07u;
+        more = 3;
+        lo = p[0] == 0xF0 ? 0x90 : 0x80;
+        hi = p[0] == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        cp = 0xFFFD;
+    }
+    while (more && i + *len < n && p[*len] >= lo && p[*len] <= hi) {
+        cp = (cp << 6) | (p[*len] & 0x3Fu);
+        (*len)++;
+        more--;
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    if (more)
+        cp = 0xFFFD; /* truncated sequence: one U+FFFD for all of it */
+    if (cp < 0x20 || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF)
+        cp = 0xFFFD;
+    return cp;
+}
+
+/* Appends cp as UTF-8 at b; returns the bytes written. */
+static size_t xw_put_cp(char *b, uint32_t cp)
+{
+    if (cp < 0x80) {
+        b[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        b[0] = (char)(0xC0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        b[0] = (char)(0xE0 | (cp >> 12));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    b[0] = (char)(0xF0 | (cp >> 18));
+    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    b[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Excel counts a cell's length in UTF-16 units: a character past U+FFFF
+ * takes two. */
+#define XW_UNITS(cp) ((cp) > 0xFFFFu ? 2u : 1u)
+
+/* Room kept for the marker of a shortened cell, in characters. */
+#define XW_CUT_ROOM 48u
+
+/* Copies s into c->buf as UTF-8 that XML and Excel accept (see
+ * xw_next_cp). A text longer than Excel's XW_STR_MAX is cut on a character
+ * boundary and ends with "… [cut: N more characters]", and *cut is set to
+ * 1. Returns the copy (its length in characters in *nchars), or NULL when
+ * out of memory. */
+static const char *xw_text(xw_ctx *c, const char *s, size_t *nchars, int *cut)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s), i = 0, o = 0, len, chars = 0, units = 0, total = 0, limit = XW_STR_MAX;
+
+    *cut = 0;
+    if (n > XW_STR_MAX) { /* 32,767 bytes or fewer cannot be too long */
+        size_t all = 0;
+        for (size_t k = 0; k < n && all <= XW_STR_MAX; k += len)
+            all += XW_UNITS(xw_next_cp(u, n, k, &len));
+        if (all > XW_STR_MAX) {
+            *cut = 1;
+            limit = XW_STR_MAX - XW_CUT_ROOM;
+        }
+    }
+    /* at most 4 bytes out per character kept, and the marker */
+    size_t need = (n < XW_STR_MAX ? n : XW_STR_MAX) * 4 + XW_CUT_ROOM * 4 + 1;
     if (need > c->cap) {
         char *nb = realloc(c->buf, need);
         if (!nb)
@@ -86,58 +173,23 @@ static const char *xw_text(xw_ctx *c, const char *s, size_t *nchars)
         c->buf = nb;
         c->cap = need;
     }
-    while (i < n && chars < XW_STR_MAX) {
-        const unsigned char *p = (const unsigned char *)s + i;
-        uint32_t cp;
-        size_t len = 1, more = 0;
-        unsigned lo = 0x80, hi = 0xBF;
-
-        if (p[0] < 0x80) {
-            cp = p[0];
-        } else if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-            cp = p[0] & 0x1Fu;
-            more = 1;
-        } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-            cp = p[0] & 0x0Fu;
-            more = 2;
-            lo = p[0] == 0xE0 ? 0xA0 : 0x80;
-            hi = p[0] == 0xED ? 0x9F : 0xBF;
-        } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-            cp = p[0] & 0x07u;
-            more = 3;
-            lo = p[0] == 0xF0 ? 0x90 : 0x80;
-            hi = p[0] == 0xF4 ? 0x8F : 0xBF;
-        } else {
-            cp = 0xFFFD;
-        }
-        while (more && i + len < n && p[len] >= lo && p[len] <= hi) {
-            cp = (cp << 6) | (p[len] & 0x3Fu);
-            len++;
-            more--;
-            lo = 0x80;
-            hi = 0xBF;
-        }
-        if (more)
-            cp = 0xFFFD; /* truncated sequence: one U+FFFD for all of it */
-        if (cp < 0x20 || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF)
-            cp = 0xFFFD;
-        if (cp < 0x80) {
-            c->buf[o++] = (char)cp;
-        } else if (cp < 0x800) {
-            c->buf[o++] = (char)(0xC0 | (cp >> 6));
-            c->buf[o++] = (char)(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            c->buf[o++] = (char)(0xE0 | (cp >> 12));
-            c->buf[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            c->buf[o++] = (char)(0x80 | (cp & 0x3F));
-        } else {
-            c->buf[o++] = (char)(0xF0 | (cp >> 18));
-            c->buf[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-            c->buf[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-            c->buf[o++] = (char)(0x80 | (cp & 0x3F));
-        }
+    while (i < n) {
+        uint32_t cp = xw_next_cp(u, n, i, &len);
+        if (units + XW_UNITS(cp) > limit)
+            break;
+        o += xw_put_cp(c->buf + o, cp);
+        units += XW_UNITS(cp);
         i += len;
         chars++;
+    }
+    if (*cut) {
+        for (total = chars; i < n; i += len, total++)
+            (void)xw_next_cp(u, n, i, &len);
+        int m = snprintf(c->buf + o, c->cap - o, "\xE2\x80\xA6 [cut: %zu more characters]",
+                         total - chars);
+        if (m > 0)
+            chars += (size_t)m - 2; /* the ellipsis is 3 bytes, one character */
+        o += m > 0 ? (size_t)m : 0;
     }
     c->buf[o] = '\0';
     *nchars = chars;
@@ -160,10 +212,19 @@ fr_err xw_put_str(xw_ctx *c, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, co
             return FR_OK;
         e = worksheet_write_blank(ws, row, col, f);
     } else {
-        if (!(t = xw_text(c, s, &chars)))
+        int cut;
+        if (!(t = xw_text(c, s, &chars, &cut)))
             return xw_nomem(c);
         *width = (double)chars;
         e = worksheet_write_string(ws, row, col, t, f);
+        /* counted once per cell (the Summary writes a merged cell twice) */
+        if (cut && e == LXW_NO_ERROR &&
+            !(c->cut_ws == ws && c->cut_row == row && c->cut_col == col)) {
+            c->n_cut++;
+            c->cut_ws = ws;
+            c->cut_row = row;
+            c->cut_col = col;
+        }
     }
     if (e != LXW_NO_ERROR) {
         lxw_rowcol_to_cell(cell, row, col);

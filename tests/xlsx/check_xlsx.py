@@ -209,10 +209,23 @@ def read_csv(ck, path):
     return [dict(zip(want, r)) for r in rows[1:]]
 
 
+def xl_units(c):
+    """Excel counts text in UTF-16 units: a character past U+FFFF is two."""
+    return 2 if ord(c) > 0xFFFF else 1
+
+
 def xl_text(s):
     """What the XLSX holds for CSV text s (None for empty); the CSV's
-    injection guard (a leading ') is not in the workbook."""
-    s = BAD_XML_CHARS.sub("\ufffd", s)[:32767]
+    injection guard (a leading ') is not in the workbook. Past Excel's
+    32,767 units the text is cut to 32,767 - 48 units and ends with
+    "\u2026 [cut: N more characters]" (SEMANTICS.md, Output formats)."""
+    s = BAD_XML_CHARS.sub("\ufffd", s)
+    if sum(xl_units(c) for c in s) > 32767:
+        kept, units = 0, 0
+        while units + xl_units(s[kept]) <= 32767 - 48:
+            units += xl_units(s[kept])
+            kept += 1
+        s = s[:kept] + "\u2026 [cut: %d more characters]" % (len(s) - kept)
     return s or None
 
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* cli: option parsing (the command line over the configuration file), help
- * text, durations and times. */
+/* cli: option parsing (the command line over the configuration file); the
+ * help text and the value parsers are in cli_text.c. */
 #include "fr_cli.h"
 
 #include <ctype.h>
@@ -11,222 +11,6 @@
 #include <time.h>
 
 #include "fr_config.h"
-
-void fr_cli_usage(FILE *fp)
-{
-    fprintf(fp,
-            "Usage: flowreport [OPTIONS] INPUT...\n"
-            "       flowreport [OPTIONS] --log-group NAME --since WHEN\n"
-            "Turn AWS VPC Flow Logs (files, directories, '-' for stdin, s3://bucket/prefix/,\n"
-            "CloudWatch Logs groups) into reports. Try 'flowreport --help' for more.\n");
-}
-
-void fr_cli_help(FILE *fp)
-{
-    fprintf(fp,
-            "Usage: flowreport [OPTIONS] INPUT...\n"
-            "\n"
-            "Reads AWS VPC Flow Logs and writes CSV, Markdown and XLSX audit reports.\n"
-            "INPUT is a file (plain or gzip), a directory (walked recursively, e.g. an\n"
-            "'aws s3 sync' copy of AWSLogs/), '-' for standard input, an S3 URL\n"
-            "(s3://bucket/prefix/) or a CloudWatch Logs log group ARN.\n"
-            "\n"
-            "Input:\n"
-            "      --fields \"F1 F2 ...\"  field order of files without a header line\n"
-            "                             (default: the version-2 format)\n"
-            "      --log-group NAME      read a CloudWatch Logs log group (name or ARN);\n"
-            "                            repeatable\n"
-            "      --log-stream-prefix P only the log streams whose name starts with P\n"
-            "      --save-raw DIR        also keep what was downloaded in DIR\n"
-            "\n"
-            "AWS access (S3 and CloudWatch Logs inputs):\n"
-            "      --region R            AWS region (default: AWS_REGION, the profile's)\n"
-            "      --profile P           profile of ~/.aws/config and ~/.aws/credentials\n"
-            "      --endpoint-url URL    send every request to URL instead of AWS\n"
-            "      --connections N       parallel downloads, 1 to 64 (default 8)\n"
-            "      --rate R              CloudWatch Logs requests per second, above 0 and\n"
-            "                            up to 1000, decimals allowed (default 5)\n"
-            "      --max-attempts N      tries of each request, 1 to 20 (default 5)\n"
-            "\n"
-            "Period and windows:\n"
-            "      --since WHEN          start of the period: a duration back from --until\n"
-            "                            or now (90m, 24h, 7d), an ISO-8601 UTC time\n"
-            "                            (2026-11-26T00:00:00Z), a date, or epoch seconds\n"
-            "      --until WHEN          end of the period (exclusive); same forms\n"
-            "      --window DUR          window size, 1m to 1d (default 1h)\n"
-            "\n"
-            "Reduction:\n"
-            "  -j, --threads N           worker threads (default: online CPUs)\n"
-            "      --top N               rows of each top table (default 20)\n"
-            "      --max-memory SIZE     memory for the top tables' keys (default 512M)\n"
-            "\n"
-            "Audit (findings and coverage, see SEMANTICS.md):\n"
-            "      --silent-gap DUR      stretches without records longer than DUR are\n"
-            "                            silent (default 20m)\n"
-            "      --admin-ports LIST    administrative ports of rule public-admin-port-\n"
-            "                            accepted (default " FR_ADMIN_PORTS ")\n"
-            "      --egress-threshold SIZE  bytes to public addresses that make an\n"
-            "                            egress-volume finding (default 1G)\n"
-            "      --scan-ports N        rejected ports of one destination for port-scan\n"
-            "                            (default 100)\n"
-            "      --sweep-hosts N       rejected destinations for host-sweep (default 50)\n"
-            "      --spike-factor N      reject-spike: times the median window (default 5)\n"
-            "      --vpc-cidr CIDR       also count addresses in CIDR as internal; repeatable\n"
-            "      --eni-info FILE       name interfaces with the JSON of aws ec2\n"
-            "                            describe-network-interfaces; repeatable\n"
-            "      --baseline DIR        compare with the run whose reports are in DIR\n"
-            "                            (changes.csv); an incompatible one is ignored\n"
-            "                            and the run exits 1\n"
-            "      --prorate             split each record's packets and bytes over the\n"
-            "                            windows its start..end spans (windows tables)\n"
-            "      --fail-on SEVERITY    exit 4 when a finding of SEVERITY (low, medium,\n"
-            "                            high) or above exists; the report is still written\n"
-            "\n"
-            "Output:\n"
-            "  -o, --output DIR          report directory (default ./flowreport-report);\n"
-            "                            %%Y %%m %%d %%H ... expand to the period's start (UTC)\n"
-            "  -f, --formats LIST        any of csv,md,xlsx (default all)\n"
-            "      --wait                when another run is writing DIR, wait for it\n"
-            "                            (default: exit 3 naming it)\n"
-            "\n"
-            "General:\n"
-            "      --config FILE         read options from FILE (default: $FLOWREPORT_CONFIG,\n"
-            "                            ~/.config/flowreport/config, /etc/flowreport.conf);\n"
-            "                            the command line overrides it\n"
-            "      --progress, --no-progress\n"
-            "                            show a progress line on stderr (default: when\n"
-            "                            stderr is a terminal)\n"
-            "  -q, --quiet               print nothing but errors\n"
-            "  -v, --verbose             print progress details\n"
-            "  -h, --help                this help\n"
-            "  -V, --version             version and enabled features\n"
-            "\n"
-            "Exit status: 0 report written, input clean; 1 report written but some input\n"
-            "was damaged, unreadable or malformed, or there was none; 2 usage or\n"
-            "configuration error, nothing written; 3 fatal error (including AWS\n"
-            "authentication or permission errors), previous reports untouched;\n"
-            "4 report written, and --fail-on found a finding at or above its severity;\n"
-            "130, 143, 129 interrupted by SIGINT, SIGTERM, SIGHUP: what the run created\n"
-            "is removed, previous reports untouched.\n"
-            "\n"
-            "Examples:\n"
-            "  flowreport ./flowlogs -o out/\n"
-            "  flowreport --since 24h --window 15m /data/AWSLogs -o /srv/reports/today\n"
-            "  flowreport --since 24h s3://my-bucket/AWSLogs/ -o '/srv/audit/%%Y-%%m-%%d'\n"
-            "  flowreport --since 6h --log-group /vpc/flowlogs --region eu-west-3\n"
-            "  zcat export.gz | flowreport --fields \"version interface-id srcaddr dstaddr\" -\n");
-}
-
-int fr_parse_duration(const char *s, int64_t *secs)
-{
-    char *end;
-    if (!isdigit((unsigned char)s[0]))
-        return 0;
-    long long v = strtoll(s, &end, 10);
-    int64_t unit;
-    switch (*end) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    case 'w': unit = 7 * 86400; break;
-    default: return 0;
-    }
-    if (end[1] != '\0' || v <= 0 || v > 100LL * 365 * 86400 / unit)
-        return 0;
-    *secs = (int64_t)v * unit;
-    return 1;
-}
-
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-/* Reads exactly n digits. Returns 1 and *v, or 0. */
-static int digits(const char **p, int n, int *v)
-{
-    int x = 0;
-    for (int i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)(*p)[i]))
-            return 0;
-        x = x * 10 + ((*p)[i] - '0');
-    }
-    *p += n;
-    *v = x;
-    return 1;
-}
-
-int fr_parse_time(const char *s, int64_t *t)
-{
-    const char *p = s;
-    int Y, M, D, h = 0, mi = 0, sec = 0;
-    if (strlen(s) >= 10 && s[4] == '-') {
-        if (!digits(&p, 4, &Y) || *p++ != '-' || !digits(&p, 2, &M) || *p++ != '-' ||
-            !digits(&p, 2, &D))
-            return 0;
-        static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1])
-            return 0;
-        if (M == 2 && D == 29 && !(Y % 4 == 0 && (Y % 100 != 0 || Y % 400 == 0)))
-            return 0; /* 29 February only in a leap year; no day rolls over */
-        if (*p == 'T' || *p == ' ') {
-            p++;
-            if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
-                return 0;
-            if (*p == ':') {
-                p++;
-                if (!digits(&p, 2, &sec))
-                    return 0;
-            }
-            if (h > 23 || mi > 59 || sec > 60)
-                return 0;
-            if (*p == 'Z')
-                p++;
-            else if (strcmp(p, "+00:00") == 0)
-                p += 6;
-        }
-        if (*p != '\0')
-            return 0;
-        *t = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + mi * 60 + sec;
-        return 1;
-    }
-    uint64_t v;
-    if (!fr_parse_u64(s, strlen(s), &v) || v > (uint64_t)1 << 40)
-        return 0;
-    *t = (int64_t)v;
-    return 1;
-}
-
-int fr_parse_size(const char *s, uint64_t *bytes)
-{
-    char *end;
-    if (!isdigit((unsigned char)s[0]))
-        return 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    uint64_t mul = 1;
-    switch (toupper((unsigned char)*end)) {
-    case '\0': break;
-    case 'K': mul = 1ULL << 10; break;
-    case 'M': mul = 1ULL << 20; break;
-    case 'G': mul = 1ULL << 30; break;
-    default: return 0;
-    }
-    if (*end && end[1] != '\0' && !(toupper((unsigned char)end[1]) == 'B' && end[2] == '\0') &&
-        !(toupper((unsigned char)end[1]) == 'I' && toupper((unsigned char)end[2]) == 'B' &&
-          end[3] == '\0'))
-        return 0;
-    if (v == 0 || v > (UINT64_MAX / mul))
-        return 0;
-    *bytes = v * mul;
-    return 1;
-}
 
 /* Quotes argv for the report footer so it can be pasted into a shell. */
 static char *quote_args(int argc, char **argv)
@@ -282,6 +66,9 @@ enum {
     OPT_PRORATE,
     OPT_ENI_INFO,
     OPT_BASELINE,
+    OPT_SAVE_STATE, /* mergeable states (issue 11) */
+    OPT_SHARD,
+    OPT_DESCRIBE_ENIS,
     OPT_SINCE = 256,
     OPT_UNTIL,
     OPT_WINDOW,
@@ -342,6 +129,9 @@ static const struct option longopts[] = {
     {"prorate", no_argument, NULL, OPT_PRORATE},
     {"eni-info", required_argument, NULL, OPT_ENI_INFO},
     {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"save-state", required_argument, NULL, OPT_SAVE_STATE},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"describe-enis", no_argument, NULL, OPT_DESCRIBE_ENIS},
     {NULL, 0, NULL, 0},
 };
 
@@ -383,6 +173,8 @@ static const struct {
     {"prorate", OPT_PRORATE},
     {"eni-info", OPT_ENI_INFO},
     {"baseline", OPT_BASELINE},
+    {"save-state", OPT_SAVE_STATE},
+    {"describe-enis", OPT_DESCRIBE_ENIS},
     {"quiet", 'q'},
     {"verbose", 'v'},
 };
@@ -416,6 +208,7 @@ typedef struct cli_owned {
 /* Values resolved once everything is read. */
 typedef struct pending {
     const char *since, *until, *fields;
+    int formats_add; /* -f adds to the formats of the -f before it */
 } pending;
 
 /* Appends s to the array *v of *n (capacity *cap). Returns 0 when out of memory. */
@@ -544,6 +337,49 @@ static int check_url(const char *s)
     return 1;
 }
 
+/* The shard of --shard auto/N: the first of these set, not empty. */
+static const char *const shard_vars[] = {"AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX"};
+
+/* Parses --shard K/N or auto/N into o. Returns FR_OK, or FR_ERR_USAGE with the
+ * reason in why. */
+static fr_err parse_shard(fr_opts *o, const char *val, char *why, size_t whylen)
+{
+    const char *slash = strchr(val, '/');
+    uint64_t k = 0, n = 0;
+    int is_auto = slash && (size_t)(slash - val) == 4 && strncmp(val, "auto", 4) == 0;
+    if (!slash || !fr_parse_u64(slash + 1, strlen(slash + 1), &n) || n < 1 || n > 65536 ||
+        (!is_auto && (!fr_parse_u64(val, (size_t)(slash - val), &k) || k >= n))) {
+        snprintf(why, whylen,
+                 "'%s' is not K/N or auto/N: N is a number from 1 to 65536, K one from 0 to N-1",
+                 val);
+        return FR_ERR_USAGE;
+    }
+    if (is_auto) {
+        const char *var = NULL, *env = NULL;
+        for (size_t i = 0; i < sizeof shard_vars / sizeof shard_vars[0] && !var; i++) {
+            env = getenv(shard_vars[i]);
+            if (env && *env)
+                var = shard_vars[i];
+        }
+        if (!var) {
+            snprintf(why, whylen,
+                     "'%s' takes the shard from $%s (AWS Batch array jobs) or $%s (Kubernetes "
+                     "Indexed Jobs), and neither is set",
+                     val, shard_vars[0], shard_vars[1]);
+            return FR_ERR_USAGE;
+        }
+        if (!fr_parse_u64(env, strlen(env), &k) || k >= n) {
+            snprintf(why, whylen, "%s is '%.64s', not a number from 0 to %llu", var, env,
+                     (unsigned long long)n - 1);
+            return FR_ERR_USAGE;
+        }
+    }
+    o->shard_k = (unsigned)k;
+    o->shard_n = (unsigned)n;
+    o->shard_auto = is_auto;
+    return FR_OK;
+}
+
 /* Applies one option's value to o. Returns FR_OK, or FR_ERR_USAGE or
  * FR_ERR_NOMEM with the reason, without the option's name, in why. */
 static fr_err apply(fr_opts *o, cli_owned *own, pending *pe, int id, const char *val, char *why,
@@ -582,9 +418,15 @@ static fr_err apply(fr_opts *o, cli_owned *own, pending *pe, int id, const char 
             snprintf(why, whylen, "no format given");
             return FR_ERR_USAGE;
         }
-        o->fmt_csv = csv;
-        o->fmt_md = md;
-        o->fmt_xlsx = xlsx;
+        if (pe->formats_add) {
+            o->fmt_csv |= csv;
+            o->fmt_md |= md;
+            o->fmt_xlsx |= xlsx;
+        } else {
+            o->fmt_csv = csv;
+            o->fmt_md = md;
+            o->fmt_xlsx = xlsx;
+        }
         break;
     }
     case 'j':
@@ -634,6 +476,7 @@ static fr_err apply(fr_opts *o, cli_owned *own, pending *pe, int id, const char 
             return FR_ERR_USAGE;
         }
         o->window = t;
+        o->window_set = 1;
         break;
     case OPT_FIELDS: {
         char err[128];
@@ -797,6 +640,21 @@ static fr_err apply(fr_opts *o, cli_owned *own, pending *pe, int id, const char 
         }
         o->prorate = b;
         break;
+    case OPT_SAVE_STATE:
+        if (!*val) {
+            snprintf(why, whylen, "an empty value is not a file");
+            return FR_ERR_USAGE;
+        }
+        o->save_state = val;
+        break;
+    case OPT_SHARD: return parse_shard(o, val, why, whylen);
+    case OPT_DESCRIBE_ENIS:
+        if (!parse_bool(val, &b)) {
+            snprintf(why, whylen, "'%s' is not true or false", val);
+            return FR_ERR_USAGE;
+        }
+        o->describe_enis = b;
+        break;
     case OPT_FAIL_ON:
         if (!(o->fail_on = fr_severity_parse(val))) {
             snprintf(why, whylen, "'%s' is not low, medium or high", val);
@@ -872,7 +730,7 @@ fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf
         const char *val;
     } *given = calloc(max_given, sizeof *given);
     size_t n_given = 0;
-    pending pe = {NULL, NULL, NULL};
+    pending pe = {NULL, NULL, NULL, 0};
     fr_err err = FR_ERR_NOMEM;
     char why[512];
     o->owned = own;
@@ -895,12 +753,24 @@ fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf
             goto fail;
         }
         if (c == '?') {
-            /* optopt names a short option inside a cluster (-xq); a long
-             * one is the argument getopt just passed */
-            if (optopt)
+            /* a long option is the argument getopt just passed (a flag given
+             * a value sets optopt to its id); optopt names a short option
+             * inside a cluster (-xq) */
+            const char *arg = argv[optind - 1];
+            if (strncmp(arg, "--", 2) == 0) {
+                size_t len = strcspn(arg + 2, "=");
+                const struct option *lo = longopts;
+                while (lo->name && (strlen(lo->name) != len || strncmp(lo->name, arg + 2, len)))
+                    lo++;
+                if (lo->name && arg[2 + len] == '=')
+                    snprintf(errbuf, errlen, "option '--%s' takes no value", lo->name);
+                else
+                    snprintf(errbuf, errlen, "unknown option '%s'", arg);
+            } else if (optopt > 0 && optopt < 256) {
                 snprintf(errbuf, errlen, "unknown option '-%c'", optopt);
-            else
-                snprintf(errbuf, errlen, "unknown option '%s'", argv[optind - 1]);
+            } else {
+                snprintf(errbuf, errlen, "unknown option '%s'", arg);
+            }
             goto fail;
         }
         if (c == OPT_CONFIG) {
@@ -920,13 +790,15 @@ fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf
     if (!help && (err = apply_file(o, own, &pe, config, errbuf, errlen)) != FR_OK)
         goto fail;
 
-    /* then the command line over it: its INPUTs and --log-group replace the
-     * file's, its other options the file's value */
-    int groups_given = 0;
+    /* then the command line over it: its INPUTs, --log-group and -f replace
+     * the file's (repeated, they add up), its other options the file's value */
+    int groups_given = 0, formats_given = 0;
     for (size_t i = 0; i < n_given; i++) {
         int id = given[i].id;
         if (id == OPT_LOG_GROUP && !groups_given++)
             o->n_log_groups = 0;
+        if (id == 'f')
+            pe.formats_add = formats_given++ > 0;
         if ((err = apply(o, own, &pe, id, given[i].val, why, sizeof why)) != FR_OK) {
             if (err == FR_ERR_NOMEM)
                 snprintf(errbuf, errlen, "%s", why);

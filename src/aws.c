@@ -367,6 +367,7 @@ static const char *const auth_codes[] = {"InvalidSignatureException",
                                          "InvalidSecurity",
                                          "AllAccessDisabled",
                                          "AccountProblem",
+                                         "UnauthorizedOperation",
                                          NULL};
 
 static const char *const notfound_codes[] = {"NoSuchBucket", "NoSuchKey",
@@ -668,6 +669,13 @@ fr_err fr_aws_call(fr_aws *a, const fr_aws_request *rq, fr_aws_response *rs, cha
                 rs->body = hr.body;
                 rs->body_len = hr.body_len;
                 hr.body = NULL;
+            }
+            rs->total_size = hr.content_length;
+            if (hr.status == 206) {
+                const char *slash = strrchr(hr.content_range, '/');
+                char *end = NULL;
+                long long t = slash ? strtoll(slash + 1, &end, 10) : -1;
+                rs->total_size = slash && end != slash + 1 && *end == '\0' && t >= 0 ? t : -1;
             }
             rs->cls = FR_AWS_OK;
             err = FR_OK;

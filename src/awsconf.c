@@ -24,7 +24,7 @@ typedef struct ini_file {
     size_t n, cap;
 } ini_file;
 
-enum { SVC_S3, SVC_LOGS, SVC_STS, SVC_COUNT };
+enum { SVC_S3, SVC_LOGS, SVC_STS, SVC_EC2, SVC_COUNT };
 
 static const struct {
     const char *name; /* our service name */
@@ -35,6 +35,7 @@ static const struct {
     {"s3", "AWS_ENDPOINT_URL_S3", "s3", "s3"},
     {"logs", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "cloudwatch_logs", "logs"},
     {"sts", "AWS_ENDPOINT_URL_STS", "sts", "sts"},
+    {"ec2", "AWS_ENDPOINT_URL_EC2", "ec2", "ec2"},
 };
 
 struct fr_awsconf {

@@ -108,6 +108,57 @@ static int cmp_seq(const void *pa, const void *pb)
     return a->seq > b->seq ? -1 : a->seq < b->seq;
 }
 
+/* Appends a row for every element of arr that has a NetworkInterfaceId.
+ * Returns FR_OK or FR_ERR_NOMEM. */
+static fr_err add_array(fr_report *r, json_t *arr)
+{
+    size_t k;
+    json_t *ni;
+    json_array_foreach(arr, k, ni)
+    {
+        if (!json_is_string(json_object_get(ni, "NetworkInterfaceId")))
+            continue;
+        fr_eni_row e;
+        if (row_from(&e, ni))
+            return FR_ERR_NOMEM;
+        fr_eni_row *v = realloc(r->eni_info, (r->n_eni_info + 1) * sizeof *v);
+        if (!v) {
+            row_free(&e);
+            return FR_ERR_NOMEM;
+        }
+        r->eni_info = v;
+        v[r->n_eni_info++] = e;
+    }
+    return FR_OK;
+}
+
+/* Sorts r->eni_info by id and keeps, of each id, the row that lies last in
+ * the array. Returns FR_OK or FR_ERR_NOMEM (rows then unchanged). */
+static fr_err sort_unique(fr_report *r)
+{
+    /* sort by id, the later entry of an id first (stable through the index
+     * kept in the order it was read), and keep the first of each id */
+    size_t m = r->n_eni_info;
+    seq_row *t = malloc((m ? m : 1) * sizeof *t);
+    if (!t)
+        return FR_ERR_NOMEM;
+    for (size_t i = 0; i < m; i++) {
+        t[i].row = r->eni_info[i];
+        t[i].seq = i;
+    }
+    qsort(t, m, sizeof *t, cmp_seq);
+    size_t out = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (out && strcmp(r->eni_info[out - 1].interface_id, t[i].row.interface_id) == 0)
+            row_free(&t[i].row);
+        else
+            r->eni_info[out++] = t[i].row;
+    }
+    r->n_eni_info = out;
+    free(t);
+    return FR_OK;
+}
+
 fr_err fr_eni_info_load(fr_report *r, const char *const *paths, size_t n, char *errbuf,
                         size_t errlen)
 {
@@ -136,52 +187,50 @@ fr_err fr_eni_info_load(fr_report *r, const char *const *paths, size_t n, char *
                      paths[f]);
             return FR_ERR_FORMAT;
         }
-        size_t k;
-        json_t *ni;
-        json_array_foreach(arr, k, ni)
-        {
-            if (!json_is_string(json_object_get(ni, "NetworkInterfaceId")))
-                continue;
-            fr_eni_row e;
-            if (row_from(&e, ni)) {
-                json_decref(doc);
-                snprintf(errbuf, errlen, "out of memory");
-                return FR_ERR_NOMEM;
-            }
-            fr_eni_row *v = realloc(r->eni_info, (r->n_eni_info + 1) * sizeof *v);
-            if (!v) {
-                row_free(&e);
-                json_decref(doc);
-                snprintf(errbuf, errlen, "out of memory");
-                return FR_ERR_NOMEM;
-            }
-            r->eni_info = v;
-            v[r->n_eni_info++] = e;
-        }
+        fr_err e = add_array(r, arr);
         json_decref(doc);
+        if (e != FR_OK) {
+            snprintf(errbuf, errlen, "out of memory");
+            return e;
+        }
     }
-    /* sort by id, the later entry of an id first (stable through the index
-     * kept in the order it was read), and keep the first of each id */
-    size_t m = r->n_eni_info;
-    seq_row *t = malloc((m ? m : 1) * sizeof *t);
-    if (!t) {
+    if (sort_unique(r) != FR_OK) {
         snprintf(errbuf, errlen, "out of memory");
         return FR_ERR_NOMEM;
     }
-    for (size_t i = 0; i < m; i++) {
-        t[i].row = r->eni_info[i];
-        t[i].seq = i;
+    r->eni_info_given = 1;
+    return FR_OK;
+}
+
+fr_err fr_eni_info_add_json(fr_report *r, struct json_t *arr, int keep_existing, char *errbuf,
+                            size_t errlen)
+{
+    if (!json_is_array(arr)) {
+        snprintf(errbuf, errlen, "no NetworkInterfaces array");
+        return FR_ERR_FORMAT;
     }
-    qsort(t, m, sizeof *t, cmp_seq);
-    size_t out = 0;
-    for (size_t i = 0; i < m; i++) {
-        if (out && strcmp(r->eni_info[out - 1].interface_id, t[i].row.interface_id) == 0)
-            row_free(&t[i].row);
-        else
-            r->eni_info[out++] = t[i].row;
+    size_t old = r->n_eni_info;
+    fr_err e = add_array(r, arr);
+    if (e == FR_OK && keep_existing && old && r->n_eni_info > old) {
+        /* the rows that win must lie last: new rows first, then the old */
+        size_t added = r->n_eni_info - old;
+        fr_eni_row *t = malloc(added * sizeof *t);
+        if (!t) {
+            e = FR_ERR_NOMEM;
+        } else {
+            memcpy(t, r->eni_info + old, added * sizeof *t);
+            memmove(r->eni_info + added, r->eni_info, old * sizeof *t);
+            memcpy(r->eni_info, t, added * sizeof *t);
+            free(t);
+        }
     }
-    r->n_eni_info = out;
-    free(t);
+    if (e == FR_OK)
+        e = sort_unique(r);
+    if (e != FR_OK) {
+        /* rows already added stay (and are freed with r); they may be unsorted */
+        snprintf(errbuf, errlen, "out of memory");
+        return e;
+    }
     r->eni_info_given = 1;
     return FR_OK;
 }

@@ -77,6 +77,9 @@ typedef struct fr_aws_response {
     int attempts; /* attempts made (requests sent for this call) */
     int throttles; /* of them, answered with a throttling error */
     uint64_t bytes; /* body bytes received over all attempts */
+    /* 2xx: the size of the whole object: a 200's Content-Length, or the
+     * total of a 206's Content-Range (a resumed GET); -1 when unknown. */
+    int64_t total_size;
 } fr_aws_response;
 
 /* Creates a client. Returns NULL when out of memory or opts are incomplete

@@ -38,9 +38,9 @@ const char *fr_awsconf_get(const fr_awsconf *c, const char *profile, const char 
  * NULL when none. */
 const char *fr_awsconf_region(const fr_awsconf *c);
 
-/* The endpoint for a service ("s3", "logs", "sts"), as a URL without a
+/* The endpoint for a service ("s3", "logs", "sts", "ec2"), as a URL without a
  * trailing slash: --endpoint-url, AWS_ENDPOINT_URL_<SERVICE>
- * (S3, CLOUDWATCH_LOGS, STS), AWS_ENDPOINT_URL, the profile's services
+ * (S3, CLOUDWATCH_LOGS, STS, EC2), AWS_ENDPOINT_URL, the profile's services
  * section, the profile's endpoint_url, else the AWS default for region
  * (https://logs.REGION.amazonaws.com, https://s3.REGION.amazonaws.com,
  * https://sts.REGION.amazonaws.com). *custom is set to 1 when overridden

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "fr_awsconf.h"
 #include "fr_error.h"
@@ -37,6 +38,8 @@ typedef struct fr_remote_opts {
     int max_attempts;
     const char *save_raw; /* directory or NULL */
     int verbose;
+    int describe_enis; /* --describe-enis: EC2 DescribeNetworkInterfaces */
+    const char *save_state; /* --save-state FILE or s3://bucket/key, or NULL */
 } fr_remote_opts;
 
 typedef struct fr_remote fr_remote;
@@ -44,7 +47,8 @@ typedef struct fr_remote fr_remote;
 /* 1 when arg names a remote source: "s3://..." or "arn:...:logs:...". */
 int fr_remote_is_remote(const char *arg);
 
-/* 1 when o names any remote source. */
+/* 1 when o names any remote source, asks for --describe-enis, or saves
+ * its state to an s3:// URL: the run then needs region and credentials. */
 int fr_remote_wanted(const fr_remote_opts *o);
 
 /* Checks the sources' names, finds region and credentials (no request is
@@ -68,6 +72,35 @@ int fr_remote_fatal(fr_remote *rm, char *errbuf, size_t errlen);
 
 /* Fills r->fetch with one row per source. Returns FR_OK or FR_ERR_NOMEM. */
 fr_err fr_remote_report(fr_remote *rm, fr_report *r);
+
+/* --describe-enis: lists the account's interfaces (EC2
+ * DescribeNetworkInterfaces, every page) into r->eni_info, as --eni-info
+ * does; interfaces already there (read from --eni-info files) keep their
+ * rows. Does nothing when rm is NULL or describe_enis was not asked for.
+ * Returns FR_OK; FR_ERR_AUTH (credentials or permission refused: exit 3,
+ * write nothing); FR_ERR_REMOTE (failed after retries or malformed reply:
+ * errbuf names the request); FR_ERR_NOMEM. Call from the main thread. */
+fr_err fr_remote_describe_enis(fr_remote *rm, fr_report *r, char *errbuf, size_t errlen);
+
+/* 1 when path names an S3 object ("s3://..."). */
+int fr_remote_is_s3_object(const char *path);
+
+/* GetObject of one s3://bucket/key into fp (from its current position):
+ * the whole body, retried and resumed like the flow-log objects, its length
+ * checked against the object's size. Returns FR_OK; FR_ERR_USAGE (not an
+ * s3://bucket/key URL); FR_ERR_OPEN (no such bucket or key); FR_ERR_AUTH;
+ * FR_ERR_IO (writing fp failed); FR_ERR_REMOTE; FR_ERR_NOMEM. On failure
+ * fp may hold part of the object. Call from the main thread. */
+fr_err fr_remote_get_object(fr_remote *rm, const char *url, FILE *fp, char *errbuf, size_t errlen);
+
+/* PutObject of the file at path to s3://bucket/key in one request whose
+ * payload SHA-256 is signed (S3 refuses a body that does not match), so a
+ * stored object is exactly the file. At most FR_REMOTE_PUT_MAX bytes.
+ * Returns FR_OK; FR_ERR_USAGE; FR_ERR_OPEN / FR_ERR_IO (reading path);
+ * FR_ERR_AUTH; FR_ERR_OPEN (no such bucket); FR_ERR_REMOTE; FR_ERR_NOMEM. */
+#define FR_REMOTE_PUT_MAX ((int64_t)5 << 30)
+fr_err fr_remote_put_object(fr_remote *rm, const char *url, const char *path, char *errbuf,
+                            size_t errlen);
 
 /* Stops fetching, joins threads, frees rm; NULL is fine. */
 void fr_remote_free(fr_remote *rm);

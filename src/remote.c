@@ -4,14 +4,20 @@
  * fetch queue. */
 #include "fr_remote.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fr_aws.h"
 #include "fr_creds.h"
 #include "fr_cwl.h"
+#include "fr_ec2.h"
 #include "fr_s3.h"
 
 /* Bytes fetched ahead of the pipeline at most (plus one chunk a connection). */
@@ -37,6 +43,8 @@ struct fr_remote {
     size_t n_src;
     fr_source_opener opener;
     fr_fetchq *q;
+    fr_aws *ec2; /* --describe-enis */
+    fr_aws *s3obj; /* state objects: made on first use */
 };
 
 int fr_remote_is_remote(const char *arg)
@@ -44,9 +52,14 @@ int fr_remote_is_remote(const char *arg)
     return strncmp(arg, "s3://", 5) == 0 || fr_cwl_is_arn(arg);
 }
 
+int fr_remote_is_s3_object(const char *path)
+{
+    return path && strncmp(path, "s3://", 5) == 0;
+}
+
 int fr_remote_wanted(const fr_remote_opts *o)
 {
-    if (o->n_log_groups)
+    if (o->n_log_groups || o->describe_enis || fr_remote_is_s3_object(o->save_state))
         return 1;
     for (size_t i = 0; i < o->n_inputs; i++)
         if (fr_remote_is_remote(o->inputs[i]))
@@ -191,6 +204,8 @@ fr_remote *fr_remote_new(const fr_remote_opts *o, fr_err *err, char *errbuf, siz
         goto fail;
     }
 
+    if (o->describe_enis && !(rm->ec2 = client_new(rm, "ec2", 0, err, errbuf, errlen)))
+        goto fail;
     for (size_t i = 0; i < rm->n_src; i++) {
         rsource *s = &rm->src[i];
         if (s->kind == SRC_S3) {
@@ -312,6 +327,194 @@ fr_err fr_remote_report(fr_remote *rm, fr_report *r)
     return FR_OK;
 }
 
+fr_err fr_remote_describe_enis(fr_remote *rm, fr_report *r, char *errbuf, size_t errlen)
+{
+    if (!rm || !rm->o.describe_enis)
+        return FR_OK;
+    size_t n = 0;
+    /* the --eni-info files win: they are what the user wrote down */
+    return fr_ec2_describe_enis(rm->ec2, r, 1, &n, errbuf, errlen);
+}
+
+/* ---- state objects ---- */
+
+/* Splits url into bucket and key (not empty, not a "folder/"). Returns 0,
+ * or an error with errbuf set. */
+static fr_err object_url(const char *url, char **bucket, char **key, char *errbuf, size_t errlen)
+{
+    *bucket = *key = NULL;
+    if (!fr_remote_is_s3_object(url) || !fr_s3_parse_url(url, bucket, key) || !*key || !**key ||
+        (*key)[strlen(*key) - 1] == '/') {
+        free(*bucket);
+        free(*key);
+        *bucket = *key = NULL;
+        snprintf(errbuf, errlen, "'%s' is not an S3 object URL (s3://BUCKET/KEY)", url);
+        return FR_ERR_USAGE;
+    }
+    return FR_OK;
+}
+
+/* The S3 client for state objects, made on first use. Returns NULL with
+ * *err and errbuf set. */
+static fr_aws *object_client(fr_remote *rm, fr_err *err, char *errbuf, size_t errlen)
+{
+    if (!rm->s3obj)
+        rm->s3obj = client_new(rm, "s3", 0, err, errbuf, errlen);
+    return rm->s3obj;
+}
+
+/* Maps a failed object call's error: a missing bucket or key is FR_ERR_OPEN. */
+static fr_err object_err(fr_err e, const fr_aws_response *rs)
+{
+    return e == FR_ERR_REMOTE && rs->cls == FR_AWS_NOTFOUND ? FR_ERR_OPEN : e;
+}
+
+typedef struct get_sink {
+    FILE *fp;
+    uint64_t n;
+    int werr; /* errno of a failed write, or 0 */
+} get_sink;
+
+static int get_write(void *ctx, const uint8_t *data, size_t len)
+{
+    get_sink *g = ctx;
+    if (fwrite(data, 1, len, g->fp) != len) {
+        g->werr = errno ? errno : EIO;
+        return -1;
+    }
+    g->n += len;
+    return 0;
+}
+
+fr_err fr_remote_get_object(fr_remote *rm, const char *url, FILE *fp, char *errbuf, size_t errlen)
+{
+    char *bucket = NULL, *key = NULL, *path = NULL;
+    fr_aws_response rs;
+    memset(&rs, 0, sizeof rs);
+    fr_err e = object_url(url, &bucket, &key, errbuf, errlen);
+    if (e != FR_OK)
+        return e;
+    fr_aws *a = object_client(rm, &e, errbuf, errlen);
+    if (!a)
+        goto done;
+    size_t pl = strlen(key) + 2;
+    if (!(path = malloc(pl))) {
+        e = FR_ERR_NOMEM;
+        snprintf(errbuf, errlen, "%s: out of memory", url);
+        goto done;
+    }
+    snprintf(path, pl, "/%s", key);
+    get_sink g = {fp, 0, 0};
+    fr_aws_request rq = {
+        .method = "GET",
+        .bucket = bucket,
+        .path = path,
+        .sink = get_write,
+        .sink_ctx = &g,
+        .what = url,
+    };
+    errno = 0;
+    e = fr_aws_call(a, &rq, &rs, errbuf, errlen);
+    if (g.werr) {
+        e = FR_ERR_IO;
+        snprintf(errbuf, errlen, "%s: cannot write the copy: %s", url, strerror(g.werr));
+        goto done;
+    }
+    if (e != FR_OK) {
+        e = object_err(e, &rs);
+        goto done;
+    }
+    if (rs.total_size >= 0 && g.n != (uint64_t)rs.total_size) {
+        e = FR_ERR_REMOTE;
+        snprintf(errbuf, errlen, "%s: received %llu bytes of %lld", url, (unsigned long long)g.n,
+                 (long long)rs.total_size);
+        goto done;
+    }
+    if (fflush(fp) != 0) {
+        e = FR_ERR_IO;
+        snprintf(errbuf, errlen, "%s: cannot write the copy: %s", url, strerror(errno));
+        goto done;
+    }
+    errbuf[0] = '\0';
+done:
+    fr_aws_response_clear(&rs);
+    free(bucket);
+    free(key);
+    free(path);
+    return e;
+}
+
+fr_err fr_remote_put_object(fr_remote *rm, const char *url, const char *path, char *errbuf,
+                            size_t errlen)
+{
+    char *bucket = NULL, *key = NULL, *kpath = NULL;
+    void *map = NULL;
+    size_t size = 0;
+    int fd = -1;
+    fr_aws_response rs;
+    memset(&rs, 0, sizeof rs);
+    fr_err e = object_url(url, &bucket, &key, errbuf, errlen);
+    if (e != FR_OK)
+        return e;
+    struct stat sb;
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &sb) != 0) {
+        e = FR_ERR_OPEN;
+        snprintf(errbuf, errlen, "%s: cannot open: %s", path, strerror(errno));
+        goto done;
+    }
+    if (!S_ISREG(sb.st_mode) || sb.st_size > FR_REMOTE_PUT_MAX) {
+        e = FR_ERR_IO;
+        snprintf(errbuf, errlen, "%s: %s", path,
+                 S_ISREG(sb.st_mode) ? "larger than one S3 PutObject (5 GiB)"
+                                     : "not a regular file");
+        goto done;
+    }
+    size = (size_t)sb.st_size;
+    /* the body is the file's pages: signed (SHA-256) and sent from there */
+    if (size && (map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+        map = NULL;
+        e = FR_ERR_IO;
+        snprintf(errbuf, errlen, "%s: cannot read: %s", path, strerror(errno));
+        goto done;
+    }
+    fr_aws *a = object_client(rm, &e, errbuf, errlen);
+    if (!a)
+        goto done;
+    size_t pl = strlen(key) + 2;
+    if (!(kpath = malloc(pl))) {
+        e = FR_ERR_NOMEM;
+        snprintf(errbuf, errlen, "%s: out of memory", url);
+        goto done;
+    }
+    snprintf(kpath, pl, "/%s", key);
+    static const fr_kv hdr[] = {{"Content-Type", "application/octet-stream"}};
+    fr_aws_request rq = {
+        .method = "PUT",
+        .bucket = bucket,
+        .path = kpath,
+        .headers = hdr,
+        .n_headers = 1,
+        .body = map ? map : (const uint8_t *)"",
+        .body_len = size,
+        .what = url,
+    };
+    e = fr_aws_call(a, &rq, &rs, errbuf, errlen);
+    if (e != FR_OK)
+        e = object_err(e, &rs);
+    else
+        errbuf[0] = '\0';
+done:
+    fr_aws_response_clear(&rs);
+    if (map)
+        munmap(map, size);
+    if (fd >= 0)
+        close(fd);
+    free(bucket);
+    free(key);
+    free(kpath);
+    return e;
+}
+
 void fr_remote_free(fr_remote *rm)
 {
     if (!rm)
@@ -325,6 +528,8 @@ void fr_remote_free(fr_remote *rm)
     }
     free(rm->src);
     fr_aws_free(rm->logs);
+    fr_aws_free(rm->ec2);
+    fr_aws_free(rm->s3obj);
     fr_creds_provider_free(rm->creds);
     fr_awsconf_free(rm->conf);
     free(rm);

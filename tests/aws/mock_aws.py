@@ -42,6 +42,14 @@ DEFAULT_SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 DEFAULT_ACCOUNT_ID = "123456789012"
 S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+EC2_NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
+# The JSON keys of `aws ec2 describe-network-interfaces` whose lists have
+# another name in the Query API's XML (the others add "Set").
+EC2_SET_NAMES = {"Groups": "groupSet",
+                 "PrivateIpAddresses": "privateIpAddressesSet",
+                 "Ipv6Addresses": "ipv6AddressesSet",
+                 "Ipv4Prefixes": "ipv4PrefixSet",
+                 "Ipv6Prefixes": "ipv6PrefixSet"}
 
 DEFAULT_CONFIG = {
     "region": "us-east-1",
@@ -51,6 +59,7 @@ DEFAULT_CONFIG = {
     "logs_empty_first": True,
     "logs_streams_page_size": 5,
     "s3_page_size": 7,
+    "ec2_page_size": 1000,
     "issued_lifetime_seconds": None,
     "accounts": {
         "AKIDEXAMPLE": {"secret": DEFAULT_SECRET, "token": None},
@@ -75,6 +84,28 @@ def xml_escape(s):
     return (str(s).replace("&", "&amp;").replace("<", "&lt;")
             .replace(">", "&gt;").replace('"', "&quot;")
             .replace("'", "&apos;"))
+
+
+def ec2_xml(name, v):
+    """One value of the CLI's JSON as the EC2 Query API's XML element."""
+    if isinstance(v, dict):
+        inner = []
+        for k, x in v.items():
+            if x is None:
+                continue
+            if isinstance(x, list):
+                tag = EC2_SET_NAMES.get(k, k[:1].lower() + k[1:] + "Set")
+                inner.append("<%s>%s</%s>" % (tag, "".join(
+                    ec2_xml("item", i) for i in x), tag) if x else
+                    "<%s/>" % tag)
+            else:
+                inner.append(ec2_xml(k[:1].lower() + k[1:], x))
+        return "<%s>%s</%s>" % (name, "".join(inner), name)
+    if isinstance(v, bool):
+        v = "true" if v else "false"
+    if v == "":
+        return "<%s/>" % name
+    return "<%s>%s</%s>" % (name, xml_escape(v), name)
 
 
 def new_request_id():
@@ -130,6 +161,7 @@ class State:
                     self._merge_accounts(json.load(f))
         for opt, key in (("logs_page_size", "logs_page_size"),
                          ("s3_page_size", "s3_page_size"),
+                         ("ec2_page_size", "ec2_page_size"),
                          ("logs_empty_every", "logs_empty_every")):
             v = getattr(args, opt)
             if v is not None:
@@ -351,9 +383,15 @@ class Handler(BaseHTTPRequestHandler):
             self.entry["op"] = target.rpartition(".")[2]
             return self.logs(target)
         if m == "POST" and p == "/":
+            form = dict(urllib.parse.parse_qsl(
+                self.body.decode("utf-8", "replace"), keep_blank_values=True))
+            if form.get("Action") == "DescribeNetworkInterfaces":
+                self.entry["service"] = "ec2"
+                self.entry["op"] = form["Action"]
+                return self.ec2(form)
             self.entry["service"] = "sts"
             return self.sts()
-        if m in ("GET", "HEAD"):
+        if m in ("GET", "HEAD", "PUT"):
             self.entry["service"] = "s3"
             return self.s3()
         self.entry["service"] = "s3"
@@ -377,6 +415,12 @@ class Handler(BaseHTTPRequestHandler):
                  '</RequestId></ErrorResponse>' % (STS_NS, typ, e.code,
                                                    xml_escape(e.message), rid))
             return "text/xml", x.encode(), rid
+        if svc == "ec2":
+            x = ('<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors>'
+                 '<Error><Code>%s</Code><Message>%s</Message></Error>'
+                 '</Errors><RequestID>%s</RequestID></Response>'
+                 % (e.code, xml_escape(e.message), rid))
+            return "text/xml;charset=UTF-8", x.encode(), rid
         if svc in ("container", "imds"):
             return ("application/json",
                     json.dumps({"code": e.code,
@@ -461,6 +505,20 @@ class Handler(BaseHTTPRequestHandler):
         if k in ("reset", "truncate", "object_changed"):
             self.fault = f
             return f
+        if svc == "ec2" and k in ("throttle", "unavailable", "internal",
+                                  "access_denied", "expired_token"):
+            raise AwsError(*{
+                "throttle": (503, "RequestLimitExceeded",
+                             "Request limit exceeded."),
+                "unavailable": (503, "Unavailable", "The server is "
+                                "overloaded and can't handle the request."),
+                "internal": (500, "InternalError", "An internal error has "
+                             "occurred."),
+                "access_denied": (403, "UnauthorizedOperation", "You are not "
+                                  "authorized to perform this operation."),
+                "expired_token": (400, "RequestExpired", "Request has "
+                                  "expired."),
+            }[k])
         if k == "throttle":
             if svc == "s3":
                 raise AwsError(503, "SlowDown", "Please reduce your request "
@@ -516,6 +574,9 @@ class Handler(BaseHTTPRequestHandler):
             if svc == "sts":
                 raise AwsError(403, "MissingAuthenticationToken",
                                "Request is missing Authentication Token")
+            if svc == "ec2":
+                raise AwsError(401, "AuthFailure", "AWS was not able to "
+                               "validate the provided access credentials")
             raise AwsError(403, "AccessDenied", "Access Denied")
         self.entry["signed"] = "bad"
         m = re.fullmatch(r"AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)/(\d{8})/"
@@ -537,6 +598,9 @@ class Handler(BaseHTTPRequestHandler):
                 raise AwsError(403, "InvalidClientTokenId",
                                "The security token included in the request "
                                "is invalid.")
+            if svc == "ec2":
+                raise AwsError(401, "AuthFailure", "AWS was not able to "
+                               "validate the provided access credentials")
             raise AwsError(403, "InvalidAccessKeyId", "The AWS Access Key Id "
                            "you provided does not exist in our records.",
                            {"AWSAccessKeyId": akid})
@@ -689,6 +753,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def fail_sig(self, code, msg, canon=None, sts=None):
         svc = self.entry["service"]
+        if svc == "ec2":
+            raise AwsError(401, "AuthFailure", "AWS was not able to validate "
+                           "the provided access credentials (%s)" % msg)
         if svc == "logs":
             if code == "SignatureDoesNotMatch":
                 code = "InvalidSignatureException"
@@ -949,8 +1016,8 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.entry["op"] = "ListObjects"
         else:
-            self.entry["op"] = "HeadObject" if self.command == "HEAD" \
-                else "GetObject"
+            self.entry["op"] = {"HEAD": "HeadObject", "PUT": "PutObject"}.get(
+                self.command, "GetObject")
             self.entry["key"] = key
         self.verify("s3")
         bdir = os.path.join(self.st.data, "s3", bucket)
@@ -970,7 +1037,95 @@ class Handler(BaseHTTPRequestHandler):
         if self.entry["op"] == "ListObjects":
             raise AwsError(501, "NotImplemented", "ListObjects (v1) is not "
                            "served by the mock; use list-type=2")
+        if self.command == "PUT":
+            if key == "":
+                raise AwsError(501, "NotImplemented", "only PutObject is "
+                               "served by the mock")
+            return self.put_object(bucket, bdir, key)
         return self.get_object(bucket, bdir, key)
+
+    def put_object(self, bucket, bdir, key):
+        """PutObject: the body becomes DIR/s3/BUCKET/KEY (written to a
+        temporary file, then renamed), so later GETs and lists see it."""
+        full = os.path.normpath(os.path.join(bdir, key))
+        if not full.startswith(os.path.normpath(bdir) + os.sep) or \
+                key.endswith("/") or os.path.isdir(full):
+            raise AwsError(400, "InvalidArgument", "unusable key for the "
+                           "mock: %s" % key)
+        self.entry["key"] = key
+        self.entry["content_sha256"] = self.headers.get("X-Amz-Content-SHA256")
+        self.entry["put_bytes"] = len(self.body)
+        cl = self.headers.get("Content-Length")
+        if cl is None:
+            raise AwsError(411, "MissingContentLength", "You must provide "
+                           "the Content-Length HTTP header.")
+        md5 = self.headers.get("Content-MD5")
+        if md5 is not None and md5 != base64.b64encode(
+                hashlib.md5(self.body).digest()).decode():
+            raise AwsError(400, "BadDigest", "The Content-MD5 you specified "
+                           "did not match what we received.")
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        tmp = "%s.mock-put.%d" % (full, threading.get_ident())
+        with open(tmp, "wb") as f:
+            f.write(self.body)
+        os.replace(tmp, full)
+        with self.st.lock:
+            self.st.generation.pop((bucket, key), None)
+        self.reply(200, {"ETag": self.etag(bucket, key, full),
+                         "x-amz-request-id": new_request_id()}, b"")
+
+    # ------------------------------------------------------------------ ec2
+
+    def ec2(self, form):
+        """DescribeNetworkInterfaces (Query API): the interfaces of
+        DIR/ec2/network-interfaces.json (the JSON `aws ec2
+        describe-network-interfaces` prints) as EC2 XML, in pages of
+        min(MaxResults, ec2_page_size) chained by NextToken."""
+        self.verify("ec2")
+        self.apply_fault()
+        if form.get("Version") != "2016-11-15":
+            raise AwsError(400, "InvalidParameterValue", "unexpected Version "
+                           "%r" % form.get("Version"))
+        try:
+            max_results = int(form.get("MaxResults", "1000"))
+            if not 5 <= max_results <= 1000:
+                raise ValueError
+        except ValueError:
+            raise AwsError(400, "InvalidParameterValue", "MaxResults must "
+                           "be between 5 and 1000")
+        path = os.path.join(self.st.data, "ec2", "network-interfaces.json")
+        try:
+            with open(path) as f:
+                nis = json.load(f).get("NetworkInterfaces", [])
+        except FileNotFoundError:
+            nis = []
+        start = 0
+        tok = form.get("NextToken")
+        if tok is not None:
+            t = self.read_token("ni", tok)
+            if t is None or not isinstance(t.get("o"), int):
+                raise AwsError(400, "InvalidParameterValue", "The "
+                               "NextToken is not valid")
+            start = t["o"]
+        n = min(max_results, int(self.st.cfg["ec2_page_size"]))
+        page = nis[start:start + n]
+        nxt = self.make_token("ni", {"o": start + n}) \
+            if start + n < len(nis) else None
+        self.entry["interfaces"] = len(page)
+        self.entry["next_token"] = nxt is not None
+        self.entry["max_results"] = max_results
+        parts = ['<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<DescribeNetworkInterfacesResponse xmlns="%s">'
+                 '<requestId>%s</requestId><networkInterfaceSet>'
+                 % (EC2_NS, new_request_id())]
+        for ni in page:
+            parts.append(ec2_xml("item", ni))
+        parts.append("</networkInterfaceSet>")
+        if nxt is not None:
+            parts.append("<nextToken>%s</nextToken>" % xml_escape(nxt))
+        parts.append("</DescribeNetworkInterfacesResponse>")
+        self.reply(200, {"Content-Type": "text/xml;charset=UTF-8"},
+                   "".join(parts).encode())
 
     def all_keys(self, bdir):
         keys = []
@@ -1320,6 +1475,7 @@ def main():
     ap.add_argument("--logs-page-size", type=int)
     ap.add_argument("--logs-empty-every", type=int)
     ap.add_argument("--s3-page-size", type=int)
+    ap.add_argument("--ec2-page-size", type=int)
     ap.add_argument("--no-clock-check", action="store_true")
     ap.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
     ap.add_argument("--tls-key", help="the certificate's private key (PEM)")

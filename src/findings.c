@@ -329,6 +329,124 @@ done:
     return rc;
 }
 
+/* ---- state files (doc/STATE.md "findings") ---- */
+
+void fr_fcount_save(const fr_fcount *c, fr_swriter *w)
+{
+    fr_sw_u64(w, (uint64_t)c->level);
+    fr_sw_u64(w, c->ifaces.count);
+    for (size_t i = 0; i < c->ifaces.count; i++)
+        fr_sw_str(w, c->ifaces.strs[i], c->ifaces.lens[i]);
+    for (int t = 0; t < T_COUNT; t++) {
+        fr_sw_u64(w, c->subj[t].count);
+        for (size_t i = 0; i < c->subj[t].count; i++) {
+            fr_sw_bytes(w, fr_ktab_key(&c->subj[t], i), subj_words[t] * 8);
+            const stats *st = fr_ktab_val(&c->subj[t], i);
+            fr_sw_i64(w, st->first);
+            fr_sw_i64(w, st->last);
+            fr_sw_u64(w, st->records);
+            fr_sw_u64(w, st->packets);
+            fr_sw_u64(w, st->bytes);
+            fr_sw_u64(w, st->distinct);
+        }
+    }
+    fr_sw_u64(w, c->distinct.count);
+    for (size_t i = 0; i < c->distinct.count; i++)
+        fr_sw_bytes(w, fr_ktab_key(&c->distinct, i), DKEY_WORDS * 8);
+}
+
+/* 1 when the three words at w hold an address as put_addr lays it out. */
+static int addr_ok(const uint64_t *w)
+{
+    const uint8_t *b = (const uint8_t *)w;
+    if (b[0] != 4 && b[0] != 6)
+        return 0;
+    for (size_t i = sizeof(fr_addr); i < 24; i++)
+        if (b[i])
+            return 0;
+    return 1;
+}
+
+/* 1 when a subject key of tag t is well formed for n interfaces. */
+static int subject_ok(int t, const uint64_t *k, size_t n)
+{
+    switch (t) {
+    case T_ADMIN: return (k[0] >> 32) < n && ((k[0] >> 16) & 0xffff) <= 255 && addr_ok(k + 1);
+    case T_EGRESS: return k[0] < n;
+    case T_SCAN: return addr_ok(k) && addr_ok(k + 3);
+    default: return addr_ok(k);
+    }
+}
+
+fr_err fr_fcount_load(fr_fcount *c, fr_sreader *r)
+{
+    uint64_t level = fr_sr_count(r, 63, "sampling level");
+    uint64_t ni = fr_sr_count(r, UINT32_MAX, "finding interfaces");
+    for (uint64_t i = 0; i < ni && !fr_sr_failed(r); i++) {
+        size_t len;
+        char *name = fr_sr_str(r, 4096, &len);
+        if (!name)
+            break;
+        int created;
+        long idx = fr_strtab_intern(&c->ifaces, name, len, &created);
+        free(name);
+        if (idx < 0)
+            return FR_ERR_NOMEM;
+        if (!created)
+            fr_sr_fail(r, "a finding interface is listed twice");
+    }
+    for (int t = 0; t < T_COUNT && !fr_sr_failed(r); t++) {
+        uint64_t n = fr_sr_count(r, UINT64_C(1) << 40, "finding subjects");
+        for (uint64_t i = 0; i < n && !fr_sr_failed(r); i++) {
+            uint64_t key[6];
+            stats st;
+            fr_sr_bytes(r, key, subj_words[t] * 8);
+            st.first = fr_sr_i64(r);
+            st.last = fr_sr_i64(r);
+            st.records = fr_sr_u64(r);
+            st.packets = fr_sr_u64(r);
+            st.bytes = fr_sr_u64(r);
+            st.distinct = fr_sr_u64(r);
+            if (fr_sr_failed(r))
+                break;
+            if (!subject_ok(t, key, c->ifaces.count)) {
+                fr_sr_fail(r, "a finding subject is malformed");
+                break;
+            }
+            int created;
+            stats *d = fr_ktab_upsert(&c->subj[t], key, fr_ktab_hash(&c->subj[t], key), &created);
+            if (!d)
+                return FR_ERR_NOMEM;
+            if (!created) {
+                fr_sr_fail(r, "a finding subject is listed twice");
+                break;
+            }
+            *d = st;
+        }
+    }
+    c->level = (int)level;
+    uint64_t nd = fr_sr_count(r, UINT64_C(1) << 40, "distinct pairs");
+    for (uint64_t i = 0; i < nd && !fr_sr_failed(r); i++) {
+        uint64_t key[DKEY_WORDS];
+        if (fr_sr_bytes(r, key, sizeof key))
+            break;
+        int t = key[0] < T_COUNT ? (int)key[0] : -1;
+        if (t != T_ADMIN && t != T_SCAN && t != T_SWEEP) {
+            fr_sr_fail(r, "a distinct pair has an unknown kind");
+            break;
+        }
+        if (!subject_ok(t, key + 1, c->ifaces.count)) {
+            fr_sr_fail(r, "a distinct pair is malformed");
+            break;
+        }
+        uint64_t h = fr_ktab_hash(&c->distinct, key);
+        int created;
+        if (sampled(c, h) && !fr_ktab_upsert(&c->distinct, key, h, &created))
+            return FR_ERR_NOMEM;
+    }
+    return fr_sr_failed(r) ? FR_ERR_FORMAT : FR_OK;
+}
+
 /* ---- the findings ---- */
 
 typedef struct rows {

@@ -52,6 +52,14 @@ typedef struct fr_opts {
     const char *baseline; /* --baseline DIR, or NULL */
     void *owned; /* strings and arrays the options point into (config file values) */
     int wait; /* --wait: wait for another run holding the output directory's lock */
+    /* mergeable states (issue 11) */
+    const char *save_state; /* --save-state FILE (or s3://bucket/key), or NULL */
+    int window_set; /* --window (or the file's `window`) was given */
+    unsigned shard_k, shard_n; /* --shard K/N; shard_n 0 when not given */
+    int shard_auto; /* --shard auto/N: K from AWS_BATCH_JOB_ARRAY_INDEX or
+                       JOB_COMPLETION_INDEX (resolved by fr_cli_parse into shard_k) */
+    /* the audit layer (issue 9) */
+    int describe_enis; /* --describe-enis: EC2 DescribeNetworkInterfaces */
 } fr_opts;
 
 /* Parses argv into o, over the configuration file (--config FILE, else

@@ -13,6 +13,7 @@
 #include "fr_error.h"
 #include "fr_flowlog.h"
 #include "fr_report.h"
+#include "fr_sbuf.h"
 
 /* Default --silent-gap: 20 minutes. */
 #define FR_SILENT_GAP 1200
@@ -74,6 +75,13 @@ int fr_fcount_add(fr_fcount *c, const fr_record *rec, int status, const char *if
 
 /* Adds src into dst. Returns 0 or -1 (memory). */
 int fr_fcount_merge(fr_fcount *dst, const fr_fcount *src);
+
+/* Writes c in the state encoding (doc/STATE.md, section "findings"). */
+void fr_fcount_save(const fr_fcount *c, fr_swriter *w);
+
+/* Reads counters saved by fr_fcount_save into c, which must be new.
+ * Returns FR_OK, FR_ERR_NOMEM, or FR_ERR_FORMAT with the reader's error. */
+fr_err fr_fcount_load(fr_fcount *c, fr_sreader *r);
 
 /* Builds r->findings from c and r's windows, interfaces, gaps and coverage.
  * Returns FR_OK or FR_ERR_NOMEM. */

@@ -91,4 +91,7 @@ void fr_strtab_clear(fr_strtab *t);
  * returns -1 when out of memory. */
 long fr_strtab_intern(fr_strtab *t, const char *s, size_t len, int *created);
 
+/* Returns the index of s[0..len), or -1 when it is not in t. */
+long fr_strtab_find(const fr_strtab *t, const char *s, size_t len);
+
 #endif

@@ -26,6 +26,12 @@ typedef struct fr_pipeline_opts {
     fr_progress_counters *progress; /* counted into when set (the progress line) */
     fr_line_hook hook; /* NULL normally */
     void *hook_ctx;
+    /* Called once every input is reduced and r->inputs and r->unknown_fields
+     * are filled, before the report is built from agg and top: merges state
+     * files and saves the run's state (fr_stateset_finish). NULL: none. */
+    fr_err (*finish)(void *ctx, fr_agg *agg, fr_topn *top, fr_report *r, char *errbuf,
+                     size_t errlen);
+    void *finish_ctx;
 } fr_pipeline_opts;
 
 /* Reads every source and fills r (inputs, unknown fields, totals, tables).

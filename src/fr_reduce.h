@@ -12,6 +12,7 @@
 #include "fr_findings.h"
 #include "fr_flowlog.h"
 #include "fr_report.h"
+#include "fr_sbuf.h"
 #include "fr_topn.h"
 
 typedef struct fr_reduce_opts {
@@ -23,7 +24,14 @@ typedef struct fr_reduce_opts {
      * is always computed, with FR_SILENT_GAP when NULL) */
     const fr_audit_opts *audit;
     int prorate; /* --prorate: OK records' packets and bytes split over windows */
+    /* interfaces kept one by one (0: no limit); past it, only interfaces
+     * whose id hash falls in a shrinking sample are (SEMANTICS.md
+     * "Memory"), the others' records are summed apart */
+    size_t max_ifaces;
 } fr_reduce_opts;
+
+/* Bytes one interface costs, at most (with a short id and few gaps). */
+#define FR_IFACE_BYTES_PER_KEY 512
 
 /* Counters of one input file, as seen by one worker (summed later). */
 typedef struct fr_file_stats {
@@ -57,6 +65,20 @@ fr_err fr_agg_merge(fr_agg *dst, fr_agg *src);
  * tables come from fr_topn_report).
  * Returns FR_OK, FR_ERR_RANGE (too many windows; errbuf says) or NOMEM. */
 fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen);
+
+/* Writes a in the state encoding (doc/STATE.md, section "aggregate").
+ * Its interval lists are compacted first. */
+void fr_agg_save(fr_agg *a, fr_swriter *w);
+
+/* Reads an aggregate that was saved with window `window` into a, which must
+ * be new (fr_agg_new) and whose window is a multiple of `window`: windows
+ * are re-bucketed. Returns FR_OK, FR_ERR_NOMEM, or FR_ERR_FORMAT with the
+ * reader's error set (a stays valid for fr_agg_free). */
+fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window);
+
+/* The earliest and latest record start folded into a (in the period);
+ * returns 0 when there was none. */
+int fr_agg_time_range(const fr_agg *a, int64_t *min_start, int64_t *max_start);
 
 /* Most windows a report may hold. */
 #define FR_MAX_WINDOWS 1000000

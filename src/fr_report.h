@@ -140,6 +140,10 @@ typedef struct fr_input_row {
     fr_example *examples; /* sorted by line */
     size_t n_reasons;
     fr_reason_count *reasons; /* every malformed line counted by reason, sorted by reason */
+    int is_dir; /* a directory that could not be walked: not counted as a file */
+    /* mergeable states (issue 11): set when this row came from a state file
+     * INPUT, the state's name (owned), else NULL */
+    char *via_state;
 } fr_input_row;
 
 /* One remote source as the user named it (an s3:// prefix or a log group):
@@ -173,6 +177,15 @@ typedef struct fr_totals {
     uint64_t longest_silent; /* seconds */
     /* 1 when a packets/bytes sum reached UINT64_MAX and stopped there */
     int saturated;
+    /* interfaces past --max-memory (SEMANTICS.md "Memory"): 0, or k when
+     * only the ids whose 64-bit hash has its top k bits zero are listed;
+     * the records of the others are counted here and in the windows and
+     * totals, not per interface */
+    int iface_sample_level;
+    uint64_t untracked_iface_records, untracked_iface_bytes;
+    /* input rows that are directories that could not be walked (is_dir):
+     * reported with their error, never counted in files or files_failed */
+    uint64_t dirs_failed;
 } fr_totals;
 
 /* What `aws ec2 describe-network-interfaces` says about an interface
@@ -191,6 +204,14 @@ typedef struct fr_change_row {
     char *table; /* the table the key comes from */
     char *key, *before, *after;
 } fr_change_row;
+
+/* A state file merged into the report (issue 11, doc/STATE.md). */
+typedef struct fr_state_row {
+    char *name; /* as given */
+    uint64_t size;
+    uint8_t sha256[32];
+    uint64_t inputs; /* input rows it brought */
+} fr_state_row;
 
 /* One output file written, for provenance (manifest.json, footers). */
 typedef struct fr_output_row {
@@ -249,12 +270,17 @@ typedef struct fr_report {
     fr_change_row *changes; /* by kind, then key */
     size_t n_eni_info;
     fr_eni_row *eni_info; /* by interface_id (fr_eni_info_find) */
+    size_t n_states;
+    fr_state_row *states; /* merged states in the order given to the merge (by name) */
     size_t n_outputs;
     fr_output_row *outputs; /* files written so far, hashed (fr_manifest) */
 } fr_report;
 
 /* Returns a zeroed report, or NULL when out of memory. */
 fr_report *fr_report_new(void);
+
+/* Frees what one input row owns and zeroes it. */
+void fr_input_row_clear(fr_input_row *in);
 
 /* Frees the report and everything it owns; NULL is fine. */
 void fr_report_free(fr_report *r);
@@ -264,7 +290,11 @@ void fr_report_free(fr_report *r);
  * order. Returns 1, or 0 when hashing failed. */
 int fr_report_sum_inputs(fr_report *r);
 
-/* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes); returns buf. */
+/* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least FR_TIME_ISO_LEN
+ * bytes); years from 10000 on are ISO 8601 expanded years with a sign
+ * ("+10000-01-01T00:00:00Z"), years before 0 too ("-0001-..."); a time
+ * gmtime cannot express is "invalid-time". Returns buf. */
+#define FR_TIME_ISO_LEN 32
 char *fr_time_iso(int64_t t, char *buf);
 
 /* Formats 100 * num / den rounded down to one decimal ("97.2") into buf (at

@@ -62,6 +62,9 @@ fr_err fr_source_add_remote(fr_source_list *list, const char *name, const char *
 /* Sorts the list by path (byte order). Duplicate names stay. */
 void fr_source_sort(fr_source_list *list);
 
+/* Removes item i (freeing what it owns), keeping the order of the rest. */
+void fr_source_remove(fr_source_list *list, size_t i);
+
 /* Frees the list's contents. */
 void fr_source_list_clear(fr_source_list *list);
 

@@ -14,6 +14,7 @@
 #include "fr_error.h"
 #include "fr_flowlog.h"
 #include "fr_report.h"
+#include "fr_sbuf.h"
 
 typedef struct fr_topn fr_topn;
 
@@ -41,5 +42,17 @@ fr_err fr_topn_move(fr_topn *dst, fr_topn *src);
 /* Fills r->talkers, r->rejected, r->ports (the top_n best of each, ranked)
  * and their fr_topn_info. Returns FR_OK or FR_ERR_NOMEM. */
 fr_err fr_topn_report(fr_topn *t, unsigned top_n, fr_report *r);
+
+/* Writes t (its queued updates applied) in the state encoding (doc/STATE.md,
+ * section "top tables"). Returns FR_OK or FR_ERR_NOMEM. */
+fr_err fr_topn_save(fr_topn *t, fr_swriter *w);
+
+/* Reads tables saved by fr_topn_save into t, which must be new and made
+ * with no budget (fr_topn_new(0)). Returns FR_OK, FR_ERR_NOMEM, or
+ * FR_ERR_FORMAT with the reader's error set. */
+fr_err fr_topn_load(fr_topn *t, fr_sreader *r);
+
+/* 1 when every table is exact (none was pruned). */
+int fr_topn_exact(const fr_topn *t);
 
 #endif

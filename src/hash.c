@@ -262,3 +262,19 @@ long fr_strtab_intern(fr_strtab *t, const char *s, size_t len, int *created)
     *created = 1;
     return (long)(t->count - 1);
 }
+
+long fr_strtab_find(const fr_strtab *t, const char *s, size_t len)
+{
+    if (!t->nslots)
+        return -1;
+    uint64_t h = fr_hash_bytes(s, len);
+    size_t mask = t->nslots - 1;
+    for (size_t slot = h & mask;; slot = (slot + 1) & mask) {
+        uint32_t idx = t->slots[slot];
+        if (!idx)
+            return -1;
+        idx--;
+        if (t->hashes[idx] == h && t->lens[idx] == len && memcmp(t->strs[idx], s, len) == 0)
+            return (long)idx;
+    }
+}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* main: runs the pipeline and decides the exit status; nothing else does. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #ifdef __GLIBC__
@@ -21,6 +22,8 @@
 #include "fr_progress.h"
 #include "fr_reader.h"
 #include "fr_remote.h"
+#include "fr_shard.h"
+#include "fr_state.h"
 #include "fr_report.h"
 #include "fr_source.h"
 #include "fr_writers.h"
@@ -181,6 +184,16 @@ static void on_wait(const char *dir, const char *holder, void *arg)
 }
 
 /* Exit status for an error before any report is written. */
+/* Interfaces kept one by one: an eighth of --max-memory (SEMANTICS.md
+ * "Memory"), at least 1,024. */
+static size_t fr_max_ifaces(uint64_t max_memory)
+{
+    if (!max_memory)
+        return 0;
+    uint64_t n = max_memory / 8 / FR_IFACE_BYTES_PER_KEY;
+    return n < 1024 ? 1024 : (size_t)n;
+}
+
 static int exit_for(fr_err e)
 {
     return (e == FR_ERR_USAGE || e == FR_ERR_CONFIG || e == FR_ERR_RANGE) ? EXIT_USAGE : EXIT_FATAL;
@@ -241,6 +254,62 @@ static int local_inputs(const fr_opts *o, char ***local, size_t *n)
     return 0;
 }
 
+/* 1 when arg is an s3:// URL of a state file (issue 11): such INPUTs are
+ * fetched whole and merged, not listed as a prefix of flow logs. */
+static int is_state_url(const char *arg)
+{
+    size_t n = strlen(arg), k = strlen(FR_STATE_SUFFIX);
+    return strncmp(arg, "s3://", 5) == 0 && n > k && strcmp(arg + n - k, FR_STATE_SUFFIX) == 0;
+}
+
+/* Fetches the state at url into a new temporary file (its path appended to
+ * *tmps, which main removes) and adds it to set. Returns FR_OK or an error
+ * with errbuf set. */
+static fr_err fetch_state(fr_remote *rm, fr_stateset *set, const char *url, char ***tmps,
+                          size_t *ntmps, char *errbuf, size_t errlen)
+{
+    const char *td = getenv("TMPDIR");
+    if (!td || !*td)
+        td = "/tmp";
+    size_t n = strlen(td) + 32;
+    char *path = malloc(n);
+    char **v = realloc(*tmps, (*ntmps + 1) * sizeof *v);
+    if (!path || !v) {
+        free(path);
+        if (v)
+            *tmps = v;
+        snprintf(errbuf, errlen, "out of memory");
+        return FR_ERR_NOMEM;
+    }
+    *tmps = v;
+    snprintf(path, n, "%s/flowreport-state-XXXXXX", td);
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        snprintf(errbuf, errlen, "%s: cannot make a temporary file in %s: %s", url, td,
+                 strerror(errno));
+        free(path);
+        return FR_ERR_IO;
+    }
+    v[(*ntmps)++] = path;
+    FILE *fp = fdopen(fd, "w+b");
+    if (!fp) {
+        close(fd);
+        snprintf(errbuf, errlen, "%s: %s", url, strerror(errno));
+        return FR_ERR_IO;
+    }
+    char why[768];
+    fr_err err = fr_remote_get_object(rm, url, fp, why, sizeof why);
+    if (fclose(fp) != 0 && err == FR_OK) {
+        err = FR_ERR_IO;
+        snprintf(why, sizeof why, "%s: cannot write %s: %s", url, path, strerror(errno));
+    }
+    if (err != FR_OK) {
+        snprintf(errbuf, errlen, "state %s", why);
+        return err;
+    }
+    return fr_stateset_add(set, path, url, errbuf, errlen);
+}
+
 /* Seconds on the monotonic clock. */
 static double now_s(void)
 {
@@ -254,6 +323,8 @@ static void print_diagnostics(const fr_report *r)
 {
     for (size_t i = 0; i < r->n_inputs; i++) {
         const fr_input_row *in = &r->inputs[i];
+        if (in->via_state) /* said when the state was made; in the report again */
+            continue;
         for (size_t k = 0; k < in->n_examples; k++)
             say(in->line_unit_event ? "%s:event %" PRIu64 ": %s\n" : "%s:%" PRIu64 ": %s\n",
                 in->path, in->examples[k].line, in->examples[k].reason);
@@ -263,6 +334,12 @@ static void print_diagnostics(const fr_report *r)
         if (in->status != FR_INPUT_OK)
             say("%s: %s\n", in->path, in->error ? in->error : "failed");
     }
+    const fr_totals *t = &r->totals;
+    if (t->iface_sample_level)
+        say("flowreport: more interfaces than --max-memory holds: 1 in %llu is listed (by a hash "
+            "of its id); %" PRIu64 " records of the others are in the totals only\n",
+            1ULL << (t->iface_sample_level > 63 ? 63 : t->iface_sample_level),
+            t->untracked_iface_records);
 }
 
 /* -v: how fast each remote source was fetched. */
@@ -302,6 +379,11 @@ int main(int argc, char **argv)
     int http_ready = 0;
     char *outdir = NULL;
     fr_progress *prog = NULL;
+    fr_stateset *states = NULL;
+    char **state_tmps = NULL; /* state files fetched from S3 */
+    size_t n_state_tmps = 0;
+    char **remote_in = NULL, **state_urls = NULL; /* INPUTs: logs to list, s3:// states */
+    size_t n_remote_in = 0, n_state_urls = 0;
 
 #ifdef __GLIBC__
     /* Big tables and blocks come and go as they grow; a fixed threshold keeps
@@ -332,9 +414,22 @@ int main(int argc, char **argv)
         fr_cli_warn_unknown_fields(&opts, stderr);
     if (opts.verbose && opts.config_path)
         say("flowreport: configuration read from %s\n", opts.config_path);
+    /* s3:// state files are fetched whole, not listed with the logs */
+    remote_in = calloc(opts.n_inputs + 1, sizeof *remote_in);
+    state_urls = calloc(opts.n_inputs + 1, sizeof *state_urls);
+    if (!remote_in || !state_urls) {
+        say("flowreport: out of memory\n");
+        goto done;
+    }
+    for (size_t i = 0; i < opts.n_inputs; i++) {
+        if (is_state_url(opts.inputs[i]))
+            state_urls[n_state_urls++] = opts.inputs[i];
+        else
+            remote_in[n_remote_in++] = opts.inputs[i];
+    }
     fr_remote_opts ro = {
-        .inputs = opts.inputs,
-        .n_inputs = opts.n_inputs,
+        .inputs = remote_in,
+        .n_inputs = n_remote_in,
         .log_groups = opts.log_groups,
         .n_log_groups = opts.n_log_groups,
         .log_stream_prefix = opts.log_stream_prefix,
@@ -348,6 +443,8 @@ int main(int argc, char **argv)
         .max_attempts = opts.max_attempts,
         .save_raw = opts.save_raw,
         .verbose = opts.verbose,
+        .describe_enis = opts.describe_enis,
+        .save_state = opts.save_state,
     };
     if (opts.n_inputs == 0 && opts.n_log_groups == 0) {
         say("flowreport: no INPUT given\n");
@@ -366,7 +463,7 @@ int main(int argc, char **argv)
     }
     /* credentials and configuration first: their errors are usage errors
      * (exit 2) that leave no trace */
-    if (fr_remote_wanted(&ro)) {
+    if (fr_remote_wanted(&ro) || n_state_urls) {
         protect_secrets();
         if (!fr_http_global_init()) {
             say("flowreport: cannot initialise libcurl\n");
@@ -409,6 +506,70 @@ int main(int argc, char **argv)
         fr_source_sort(&src);
         if (opts.verbose)
             say("flowreport: listed %zu inputs in %.3f s\n", src.n, now_s() - tl);
+    }
+    /* mergeable states (issue 11): this shard's share, then the state files */
+    if (opts.shard_n) {
+        size_t dropped = fr_shard_select(&src, opts.shard_k, opts.shard_n);
+        if (opts.verbose)
+            say("flowreport: shard %u/%u: %zu inputs here, %zu in other shards\n", opts.shard_k,
+                opts.shard_n, src.n, dropped);
+    }
+    if (!(states = fr_stateset_new())) {
+        say("flowreport: out of memory\n");
+        goto done;
+    }
+    for (size_t i = 0; i < n_state_urls; i++) {
+        err = fetch_state(rm, states, state_urls[i], &state_tmps, &n_state_tmps, errbuf,
+                          sizeof errbuf);
+        if (err != FR_OK) {
+            say("flowreport: %s; nothing was written\n", errbuf);
+            status = err == FR_ERR_FORMAT || err == FR_ERR_OPEN || err == FR_ERR_USAGE ? EXIT_USAGE
+                                                                                       : EXIT_FATAL;
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < src.n;) {
+        const fr_source_item *it = &src.items[i];
+        if (it->opener || it->error || it->is_dir || strcmp(it->path, "-") == 0 ||
+            !fr_state_is_file(it->path)) {
+            i++;
+            continue;
+        }
+        err = fr_stateset_add(states, it->path, it->path, errbuf, sizeof errbuf);
+        if (err != FR_OK) {
+            say("flowreport: %s; nothing was written\n", errbuf);
+            status = err == FR_ERR_NOMEM ? EXIT_FATAL : EXIT_USAGE;
+            goto done;
+        }
+        fr_source_remove(&src, i);
+    }
+    fr_state_run srun = {
+        .reduce = {opts.since, opts.until, opts.since_set, opts.until_set, opts.window, opts.top_n,
+                   &opts.audit, opts.prorate},
+        .reduce.max_ifaces = fr_max_ifaces(opts.max_memory),
+        .window_given = opts.window_set,
+        .raw_inputs = src.n > 0,
+        .max_memory = opts.max_memory,
+    };
+    if ((err = fr_stateset_check(states, &srun, errbuf, sizeof errbuf)) != FR_OK) {
+        say("flowreport: %s\n", errbuf);
+        status = err == FR_ERR_NOMEM ? EXIT_FATAL : EXIT_USAGE;
+        goto done;
+    }
+    if (opts.save_state && fr_remote_is_s3_object(opts.save_state)) {
+        /* written here, then put to S3 once the reports are installed */
+        const char *td = getenv("TMPDIR");
+        snprintf(errbuf, sizeof errbuf, "%s/flowreport-save.frstate", td && *td ? td : "/tmp");
+        if (fr_stateset_save_to(states, errbuf) != FR_OK) {
+            say("flowreport: out of memory\n");
+            goto done;
+        }
+        errbuf[0] = '\0';
+    } else if (opts.save_state && fr_stateset_save_to(states, opts.save_state) != FR_OK) {
+        say("flowreport: out of memory\n");
+        goto done;
+    }
+    if (rm) {
         err = fr_remote_start(rm, &src);
         if (err != FR_OK) {
             say("flowreport: %s\n", fr_strerror(err));
@@ -429,13 +590,23 @@ int main(int argc, char **argv)
         status = err == FR_ERR_NOMEM ? EXIT_FATAL : EXIT_USAGE;
         goto done;
     }
+    /* audit layer: --describe-enis (nothing without it) */
+    if ((err = fr_remote_describe_enis(rm, r, errbuf, sizeof errbuf)) != FR_OK) {
+        say("flowreport: --describe-enis: %s%s\n", errbuf,
+            err == FR_ERR_AUTH ? "; previous reports left untouched" : "");
+        status = EXIT_FATAL;
+        goto done;
+    }
     fr_pipeline_opts po = {
-        .reduce = {opts.since, opts.until, opts.since_set, opts.until_set, opts.window, opts.top_n,
-                   &opts.audit, opts.prorate},
+        .reduce = srun.reduce, /* the states may set the window and period */
         .threads = opts.threads,
         .max_memory = opts.max_memory,
         .fields = &opts.fields,
     };
+    if (fr_stateset_count(states) || opts.save_state) {
+        po.finish = fr_stateset_finish;
+        po.finish_ctx = states;
+    }
     if (opts.verbose)
         say("flowreport: %zu input files, %d threads\n", src.n, opts.threads);
     int show = opts.progress < 0 ? (!opts.quiet && isatty(STDERR_FILENO)) : opts.progress;
@@ -453,7 +624,8 @@ int main(int argc, char **argv)
     prog = NULL;
     if (err != FR_OK) {
         say("flowreport: %s\n", errbuf[0] ? errbuf : fr_strerror(err));
-        status = err == FR_ERR_RANGE ? EXIT_USAGE : EXIT_FATAL;
+        status = err == FR_ERR_RANGE || err == FR_ERR_USAGE || err == FR_ERR_FORMAT ? EXIT_USAGE
+                                                                                    : EXIT_FATAL;
         goto done;
     }
     test_pause("reduce");
@@ -522,6 +694,21 @@ int main(int argc, char **argv)
         goto done;
     }
     fr_interrupt_set(on_signal_after, NULL);
+    /* --save-state: installed once the reports are */
+    int state_failed = 0;
+    if (opts.save_state && fr_remote_is_s3_object(opts.save_state)) {
+        err = fr_remote_put_object(rm, opts.save_state, fr_stateset_temp(states), errbuf,
+                                   sizeof errbuf);
+        fr_stateset_discard(states);
+        if (err != FR_OK) {
+            say("flowreport: --save-state: %s; the reports were written, the state was not\n",
+                errbuf);
+            state_failed = 1;
+        }
+    } else if (fr_stateset_commit(states, errbuf, sizeof errbuf) != FR_OK) {
+        say("flowreport: %s; the reports were written, the state was not\n", errbuf);
+        state_failed = 1;
+    }
     size_t n_removed;
     const char *const *removed = fr_output_removed(out, &n_removed);
     for (size_t i = 0; i < n_removed && !opts.quiet; i++)
@@ -531,11 +718,14 @@ int main(int argc, char **argv)
         say("flowreport: read and reduced in %.3f s, reports written in %.3f s\n", t1 - t0,
             now_s() - t1);
     const fr_totals *t = &r->totals;
-    status = (t->malformed || t->files_failed || t->files == 0) ? EXIT_DAMAGED : EXIT_CLEAN;
+    status = (t->malformed || t->files_failed || t->dirs_failed || t->files == 0) ? EXIT_DAMAGED
+                                                                                  : EXIT_CLEAN;
     if (baseline_ignored && status == EXIT_CLEAN) /* audit layer */
         status = EXIT_DAMAGED;
     if (opts.fail_on && fr_findings_max_severity(r) >= opts.fail_on) /* audit layer */
         status = EXIT_FINDINGS;
+    if (state_failed)
+        status = EXIT_FATAL;
     if (t->files == 0)
         say("flowreport: no input files found; the report is empty\n");
     if (!opts.quiet) {
@@ -544,6 +734,14 @@ int main(int argc, char **argv)
             t->records, t->files, t->malformed, t->files_failed, outdir);
     }
 done:
+    fr_stateset_free(states); /* removes an uncommitted state file */
+    for (size_t i = 0; i < n_state_tmps; i++) {
+        unlink(state_tmps[i]);
+        free(state_tmps[i]);
+    }
+    free(state_tmps);
+    free(remote_in);
+    free(state_urls);
     fr_manifest_free(man);
     fr_interrupt_set(status == EXIT_CLEAN || status == EXIT_DAMAGED ? on_signal_after : on_signal,
                      NULL);

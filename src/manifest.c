@@ -130,6 +130,7 @@ fr_err fr_manifest_write(fr_manifest *m, fr_report *r, const char *const *names,
         json_t *x = json_object();
         bad = !x || json_array_append_new(ins, x) ||
             json_object_set_new(x, "name", json_string(in->path)) ||
+            (in->via_state && json_object_set_new(x, "state", json_string(in->via_state))) ||
             put_hash(x, in->sha256, in->size) ||
             json_object_set_new(x, "records", json_integer((json_int_t)in->records)) ||
             json_object_set_new(
@@ -143,6 +144,19 @@ fr_err fr_manifest_write(fr_manifest *m, fr_report *r, const char *const *names,
             json_object_set_new(x, "name", json_string(r->outputs[i].name)) ||
             put_hash(x, r->outputs[i].sha256, r->outputs[i].size);
     }
+    json_t *sts = json_array(); /* mergeable states (issue 11) */
+    bad = bad || !sts;
+    for (size_t i = 0; i < r->n_states && !bad; i++) {
+        json_t *x = json_object();
+        bad = !x || json_array_append_new(sts, x) ||
+            json_object_set_new(x, "name", json_string(r->states[i].name)) ||
+            put_hash(x, r->states[i].sha256, r->states[i].size) ||
+            json_object_set_new(x, "inputs", json_integer((json_int_t)r->states[i].inputs));
+    }
+    if (!bad && r->n_states)
+        bad = json_object_set_new(root, "states", sts) != 0;
+    else
+        json_decref(sts);
     bad = bad || json_object_set_new(root, "inputs", ins) ||
         json_object_set_new(root, "outputs", outs);
     if (bad) {

@@ -11,6 +11,7 @@
 #include "fr_hash.h"
 #include "fr_jsondoc.h"
 #include "fr_reader.h"
+#include "fr_state.h"
 
 #define BLOCK_TARGET (512u << 10)
 #define BLOCK_CAP (BLOCK_TARGET + FR_MAX_LINE + 1)
@@ -333,8 +334,13 @@ static fr_err sniff_start(run *R, fstate *fs, block *b, size_t *len)
         memmove(b->data, b->data + 3, *len - 3);
         *len -= 3;
     }
-    if (*len >= 4 && memcmp(b->data, "PAR1", 4) == 0) {
-        input_fail(R, fs->idx, FR_INPUT_UNSUPPORTED, "unsupported format: Parquet");
+    const char *unsupported = NULL;
+    if (*len >= 4 && memcmp(b->data, "PAR1", 4) == 0)
+        unsupported = "unsupported format: Parquet";
+    else if (fr_state_sniff(b->data, *len)) /* one that main did not take (stdin, S3) */
+        unsupported = "a flowreport state file: give it as a local file INPUT to merge it";
+    if (unsupported) {
+        input_fail(R, fs->idx, FR_INPUT_UNSUPPORTED, unsupported);
         fs->eof = 1;
         *len = 0;
         return FR_OK;
@@ -894,6 +900,8 @@ fr_err fr_pipeline_run(const fr_pipeline_opts *o, const fr_source_list *src, fr_
         if (!(r->inputs[i].path = strdup(src->items[i].path)) ||
             (src->items[i].etag && !(r->inputs[i].etag = strdup(src->items[i].etag))))
             goto fail;
+    for (size_t i = 0; i < src->n; i++)
+        r->inputs[i].is_dir = src->items[i].is_dir;
     if (pthread_mutex_init(&R.mu, NULL) != 0)
         goto fail;
     if (pthread_cond_init(&R.cv, NULL) != 0) {
@@ -966,11 +974,6 @@ fr_err fr_pipeline_run(const fr_pipeline_opts *o, const fr_source_list *src, fr_
         snprintf(errbuf, errlen, "out of memory");
         goto fail;
     }
-    err = fr_agg_report(ws[0].agg, r, errbuf, errlen);
-    if (err != FR_OK)
-        goto fail;
-    if (fr_topn_report(R.top, o->reduce.top_n, r) != FR_OK)
-        goto nomem;
     if (R.unknown.count) {
         r->unknown_fields = calloc(R.unknown.count, sizeof *r->unknown_fields);
         if (!r->unknown_fields)
@@ -982,6 +985,13 @@ fr_err fr_pipeline_run(const fr_pipeline_opts *o, const fr_source_list *src, fr_
         }
         qsort(r->unknown_fields, r->n_unknown_fields, sizeof(char *), str_cmp);
     }
+    if (o->finish && (err = o->finish(o->finish_ctx, ws[0].agg, R.top, r, errbuf, errlen)) != FR_OK)
+        goto fail;
+    err = fr_agg_report(ws[0].agg, r, errbuf, errlen);
+    if (err != FR_OK)
+        goto fail;
+    if (fr_topn_report(R.top, o->reduce.top_n, r) != FR_OK)
+        goto nomem;
     err = FR_OK;
     goto cleanup;
 nomem:

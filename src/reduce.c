@@ -55,6 +55,10 @@ struct fr_agg {
     fr_ktab pairs; /* (iface << 32 | window) -> nothing */
     fr_ktab skippairs; /* the same for SKIPDATA records */
     fr_fcount *fc; /* the findings' counters, NULL without --audit options */
+    /* past o.max_ifaces interfaces: only ids whose hash has its top
+     * iface_level bits zero are kept; the rest are summed in `other` */
+    int iface_level;
+    iface_val other;
     /* one-entry caches: the last interface (exports often run by ENI) and
      * the last window */
     const char *last_iface;
@@ -102,16 +106,14 @@ fr_agg *fr_agg_new(const fr_reduce_opts *opts)
     return a;
 }
 
+static void iface_release(iface_val *v);
+
 void fr_agg_free(fr_agg *a)
 {
     if (!a)
         return;
-    for (size_t i = 0; i < a->iface_names.count; i++) {
-        free(a->ifaces[i].account);
-        free(a->ifaces[i].gaps[0].v);
-        free(a->ifaces[i].gaps[1].v);
-        free(a->ifaces[i].okiv.v);
-    }
+    for (size_t i = 0; i < a->iface_names.count; i++)
+        iface_release(&a->ifaces[i]);
     free(a->ifaces);
     fr_strtab_clear(&a->iface_names);
     fr_ktab_clear(&a->iface_keys);
@@ -157,11 +159,37 @@ append:
     return 0;
 }
 
-/* Returns the interface slot for name, creating it; NULL when out of memory. */
+/* 1 when interface name[0..len) is kept at sampling level `level`. */
+static inline int iface_sampled(int level, const char *name, size_t len)
+{
+    return level == 0 || (fr_hash_bytes(name, len) >> (64 - level)) == 0;
+}
+
+/* Returns the interface slot for name, creating it; NULL when out of memory.
+ * An interface outside the sample gets a->other and *idx_out -1. */
 static iface_val *iface_get(fr_agg *a, const char *name, size_t len, long *idx_out)
 {
     uint64_t key[IFACE_KEY / 8] = {0};
     uint64_t *slot = NULL;
+    if (a->iface_level) {
+        long found = -1;
+        if (len <= IFACE_KEY) {
+            memcpy(key, name, len);
+            uint64_t *v = fr_ktab_find(&a->iface_keys, key, fr_ktab_hash(&a->iface_keys, key));
+            if (v)
+                found = (long)*v;
+        } else {
+            found = fr_strtab_find(&a->iface_names, name, len);
+        }
+        if (found >= 0) {
+            *idx_out = found;
+            return &a->ifaces[found];
+        }
+        if (!iface_sampled(a->iface_level, name, len)) {
+            *idx_out = -1;
+            return &a->other;
+        }
+    }
     if (len <= IFACE_KEY) {
         memcpy(key, name, len);
         int c;
@@ -265,6 +293,158 @@ static int prorate(fr_agg *a, int64_t start, int64_t end, uint64_t pk, uint64_t 
     return 0;
 }
 
+/* Adds the counters of s into d (interfaces folded into `other`). */
+static void add_counts(iface_val *d, const iface_val *s)
+{
+    d->records += s->records;
+    d->ok += s->ok;
+    d->nodata += s->nodata;
+    d->skipdata += s->skipdata;
+    d->accept += s->accept;
+    d->reject += s->reject;
+    sat_add(&d->packets, s->packets);
+    sat_add(&d->bytes, s->bytes);
+}
+
+/* Frees what an interface slot owns. */
+static void iface_release(iface_val *v)
+{
+    free(v->account);
+    free(v->gaps[0].v);
+    free(v->gaps[1].v);
+    free(v->okiv.v);
+}
+
+/* Rewrites the (interface << 32 | window) keys of t through map, dropping
+ * those whose interface maps to -1. Returns 0 or -1. */
+static int remap_pairs(fr_ktab *t, const long *map)
+{
+    fr_ktab n;
+    if (fr_ktab_init(&n, sizeof(uint64_t), 0))
+        return -1;
+    for (size_t i = 0; i < t->count; i++) {
+        uint64_t key;
+        memcpy(&key, fr_ktab_key(t, i), 8);
+        long to = map[key >> 32];
+        if (to < 0)
+            continue;
+        key = ((uint64_t)to << 32) | (key & 0xffffffffu);
+        int created;
+        if (!fr_ktab_upsert(&n, &key, fr_ktab_hash(&n, &key), &created)) {
+            fr_ktab_clear(&n);
+            return -1;
+        }
+    }
+    fr_ktab_clear(t);
+    *t = n;
+    return 0;
+}
+
+/* Raises the interfaces' sampling level to at least `level`, then until
+ * they fit o.max_ifaces: the interfaces that leave the sample are summed
+ * into a->other. Returns 0 or -1 (memory). */
+static int iface_resample(fr_agg *a, int level)
+{
+    while (
+        a->iface_level < 63 &&
+        (a->iface_level < level || (a->o.max_ifaces && a->iface_names.count > a->o.max_ifaces))) {
+        a->iface_level++;
+        size_t n = a->iface_names.count;
+        long *map = malloc((n + 1) * sizeof *map);
+        fr_strtab names;
+        fr_ktab keys;
+        iface_val *vals = malloc((n + 1) * sizeof *vals);
+        int ok_n = map && vals && fr_strtab_init(&names) == 0;
+        int ok_k = ok_n && fr_ktab_init(&keys, IFACE_KEY, sizeof(uint64_t)) == 0;
+        if (!ok_k) {
+            if (ok_n)
+                fr_strtab_clear(&names);
+            free(map);
+            free(vals);
+            return -1;
+        }
+        size_t kept = 0;
+        int bad = 0;
+        for (size_t i = 0; i < n && !bad; i++) {
+            const char *nm = a->iface_names.strs[i];
+            size_t len = a->iface_names.lens[i];
+            if (!iface_sampled(a->iface_level, nm, len)) {
+                map[i] = -1;
+                continue;
+            }
+            int created;
+            long idx = fr_strtab_intern(&names, nm, len, &created);
+            if (idx < 0) {
+                bad = 1;
+                break;
+            }
+            if (len <= IFACE_KEY) {
+                uint64_t key[IFACE_KEY / 8] = {0};
+                memcpy(key, nm, len);
+                uint64_t *slot = fr_ktab_upsert(&keys, key, fr_ktab_hash(&keys, key), &created);
+                if (!slot) {
+                    bad = 1;
+                    break;
+                }
+                *slot = (uint64_t)idx;
+            }
+            map[i] = idx;
+            kept++;
+        }
+        if (bad || remap_pairs(&a->pairs, map) || remap_pairs(&a->skippairs, map)) {
+            fr_strtab_clear(&names);
+            fr_ktab_clear(&keys);
+            free(map);
+            free(vals);
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (map[i] >= 0) {
+                vals[map[i]] = a->ifaces[i];
+            } else {
+                add_counts(&a->other, &a->ifaces[i]);
+                iface_release(&a->ifaces[i]);
+            }
+        }
+        free(map);
+        free(a->ifaces);
+        a->ifaces = vals;
+        a->ifaces_cap = n + 1;
+        fr_strtab_clear(&a->iface_names);
+        fr_ktab_clear(&a->iface_keys);
+        a->iface_names = names;
+        a->iface_keys = keys;
+        (void)kept;
+    }
+    a->last_iface = NULL;
+    return 0;
+}
+
+static int iface_shrink(fr_agg *a)
+{
+    return iface_resample(a, 0);
+}
+
+/* Counts a record of an interface outside the sample. */
+static fr_err add_other(fr_agg *a, fr_topn *top, const fr_record *rec, int status, int action,
+                        uint64_t pk, uint64_t by)
+{
+    iface_val *o = &a->other;
+    int ok = status == FR_STATUS_OK;
+    o->records++;
+    o->ok += ok;
+    o->nodata += status == FR_STATUS_NODATA;
+    o->skipdata += status == FR_STATUS_SKIPDATA;
+    o->accept += action == FR_ACTION_ACCEPT;
+    o->reject += action == FR_ACTION_REJECT;
+    sat_add(&o->packets, pk);
+    sat_add(&o->bytes, by);
+    a->last_iface = NULL;
+    if (a->fc && fr_fcount_add(a->fc, rec, status, rec->iface, rec->iface_len))
+        return FR_ERR_NOMEM;
+    return ok ? fr_topn_add(top, rec, action, pk, by) : FR_OK;
+}
+
 fr_err fr_agg_add(fr_agg *a, fr_topn *top, const fr_record *rec, int tgw, fr_file_stats *fs)
 {
     if (tgw) {
@@ -332,9 +512,23 @@ fr_err fr_agg_add(fr_agg *a, fr_topn *top, const fr_record *rec, int tgw, fr_fil
             iv = iface_get(a, rec->iface, rec->iface_len, &idx);
             if (!iv)
                 return FR_ERR_NOMEM;
+            if (idx < 0) /* outside the interfaces' sample: summed apart */
+                return add_other(a, top, rec, status, action, pk, by);
             a->last_iface = a->iface_names.strs[idx];
             a->last_iface_len = rec->iface_len;
             a->last_iface_idx = idx;
+            if (a->o.max_ifaces && a->iface_names.count > a->o.max_ifaces) {
+                /* the new one may go: count this record again from the top */
+                if (iface_shrink(a))
+                    return FR_ERR_NOMEM;
+                iv = iface_get(a, rec->iface, rec->iface_len, &idx);
+                if (!iv)
+                    return FR_ERR_NOMEM;
+                if (idx < 0)
+                    return add_other(a, top, rec, status, action, pk, by);
+                a->last_iface = a->iface_names.strs[idx];
+                a->last_iface_idx = idx;
+            }
         }
         if (iv->records == 0 || start < iv->first_start)
             iv->first_start = start;
@@ -424,6 +618,10 @@ fr_err fr_agg_merge(fr_agg *dst, fr_agg *src)
     if (merge_counters(&dst->windows, &src->windows))
         return FR_ERR_NOMEM;
     /* interfaces: map src indexes to dst indexes */
+    if (src->iface_level > dst->iface_level && iface_resample(dst, src->iface_level))
+        return FR_ERR_NOMEM;
+    add_counts(&dst->other, &src->other);
+    dst->last_iface = NULL;
     long *map = malloc((src->iface_names.count + 1) * sizeof *map);
     if (!map)
         return FR_ERR_NOMEM;
@@ -435,18 +633,15 @@ fr_err fr_agg_merge(fr_agg *dst, fr_agg *src)
         if (!d)
             goto done;
         map[i] = idx;
+        if (idx < 0) { /* outside dst's sample */
+            add_counts(&dst->other, s);
+            continue;
+        }
         if (d->records == 0 || s->first_start < d->first_start)
             d->first_start = s->first_start;
         if (d->records == 0 || s->last_end > d->last_end)
             d->last_end = s->last_end;
-        d->records += s->records;
-        d->ok += s->ok;
-        d->nodata += s->nodata;
-        d->skipdata += s->skipdata;
-        d->accept += s->accept;
-        d->reject += s->reject;
-        sat_add(&d->packets, s->packets);
-        sat_add(&d->bytes, s->bytes);
+        add_counts(d, s);
         d->last_widx = -1;
         d->last_skip_widx = -1;
         if (s->account && account_min(d, s->account, s->account_len))
@@ -464,6 +659,8 @@ fr_err fr_agg_merge(fr_agg *dst, fr_agg *src)
     for (size_t i = 0; i < src->pairs.count; i++) {
         uint64_t key;
         memcpy(&key, fr_ktab_key(&src->pairs, i), 8);
+        if (map[key >> 32] < 0)
+            continue;
         key = ((uint64_t)map[key >> 32] << 32) | (key & 0xffffffffu);
         int created;
         if (!fr_ktab_upsert(&dst->pairs, &key, fr_ktab_hash(&dst->pairs, &key), &created))
@@ -472,12 +669,16 @@ fr_err fr_agg_merge(fr_agg *dst, fr_agg *src)
     for (size_t i = 0; i < src->skippairs.count; i++) {
         uint64_t key;
         memcpy(&key, fr_ktab_key(&src->skippairs, i), 8);
+        if (map[key >> 32] < 0)
+            continue;
         key = ((uint64_t)map[key >> 32] << 32) | (key & 0xffffffffu);
         int created;
         if (!fr_ktab_upsert(&dst->skippairs, &key, fr_ktab_hash(&dst->skippairs, &key), &created))
             goto done;
     }
     if (dst->fc && src->fc && fr_fcount_merge(dst->fc, src->fc))
+        goto done;
+    if (dst->o.max_ifaces && dst->iface_names.count > dst->o.max_ifaces && iface_shrink(dst))
         goto done;
     err = FR_OK;
 done:
@@ -691,6 +892,9 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
     }
     free(order);
     t->interfaces = r->n_ifaces;
+    t->iface_sample_level = a->iface_level;
+    t->untracked_iface_records = a->other.records;
+    t->untracked_iface_bytes = a->other.bytes;
     if (r->n_gaps > 1)
         qsort(r->gaps, r->n_gaps, sizeof *r->gaps, cmp_gap);
     fr_err e = fr_coverage_finish(cov, r);
@@ -701,4 +905,224 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
     if (a->fc)
         return fr_fcount_report(a->fc, r, errbuf, errlen);
     return FR_OK;
+}
+
+/* ---- state files (doc/STATE.md "aggregate") ---- */
+
+/* Largest counts a state may declare; memory is taken as items arrive, so
+ * these only stop absurd values early. */
+#define MAX_ITEMS (UINT64_C(1) << 40)
+#define MAX_IFACE_NAME 4096
+
+static void save_ivlist(fr_swriter *w, const ivlist *l)
+{
+    fr_sw_u64(w, l->n);
+    for (size_t k = 0; k < l->n; k++) {
+        fr_sw_i64(w, l->v[k].start);
+        fr_sw_i64(w, l->v[k].end);
+        fr_sw_u64(w, l->v[k].records);
+    }
+}
+
+void fr_agg_save(fr_agg *a, fr_swriter *w)
+{
+    fr_sw_u64(w, (uint64_t)a->has_time);
+    fr_sw_i64(w, a->has_time ? a->min_start : 0);
+    fr_sw_i64(w, a->has_time ? a->max_start : 0);
+    fr_sw_u64(w, a->windows.count);
+    for (size_t i = 0; i < a->windows.count; i++) {
+        int64_t widx;
+        memcpy(&widx, fr_ktab_key(&a->windows, i), 8);
+        const win_val *v = fr_ktab_val(&a->windows, i);
+        fr_sw_i64(w, widx);
+        const uint64_t f[10] = {v->records,      v->ok,          v->accept,  v->reject,
+                                v->nodata,       v->skipdata,    v->packets, v->bytes,
+                                v->accept_bytes, v->reject_bytes};
+        for (int k = 0; k < 10; k++)
+            fr_sw_u64(w, f[k]);
+    }
+    fr_sw_u64(w, a->iface_names.count);
+    for (size_t i = 0; i < a->iface_names.count; i++) {
+        iface_val *v = &a->ifaces[i];
+        fr_sw_str(w, a->iface_names.strs[i], a->iface_names.lens[i]);
+        fr_sw_optstr(w, v->account);
+        const uint64_t f[8] = {v->records, v->ok,     v->nodata,  v->skipdata,
+                               v->accept,  v->reject, v->packets, v->bytes};
+        for (int k = 0; k < 8; k++)
+            fr_sw_u64(w, f[k]);
+        fr_sw_i64(w, v->first_start);
+        fr_sw_i64(w, v->last_end);
+        for (int g = 0; g < 3; g++) {
+            ivlist *l = g < 2 ? &v->gaps[g] : &v->okiv;
+            ivlist_compact(l);
+            save_ivlist(w, l);
+        }
+    }
+    for (int p = 0; p < 2; p++) {
+        const fr_ktab *t = p ? &a->skippairs : &a->pairs;
+        fr_sw_u64(w, t->count);
+        for (size_t i = 0; i < t->count; i++) {
+            uint64_t key;
+            memcpy(&key, fr_ktab_key(t, i), 8);
+            fr_sw_u64(w, key >> 32);
+            fr_sw_u64(w, key & 0xffffffffu);
+        }
+    }
+    fr_sw_u64(w, (uint64_t)a->iface_level);
+    const iface_val *o = &a->other;
+    const uint64_t of[8] = {o->records, o->ok,     o->nodata,  o->skipdata,
+                            o->accept,  o->reject, o->packets, o->bytes};
+    for (int k = 0; k < 8; k++)
+        fr_sw_u64(w, of[k]);
+    fr_sw_u64(w, a->fc != NULL);
+    if (a->fc)
+        fr_fcount_save(a->fc, w);
+}
+
+/* The window index (of a->o.window) of old window index widx of `window`. */
+static int64_t rebucket(const fr_agg *a, int64_t widx, int64_t window)
+{
+    return window == a->o.window ? widx : window_of(widx * window, a->o.window);
+}
+
+static fr_err load_ivlist(fr_sreader *r, ivlist *l)
+{
+    uint64_t n = fr_sr_count(r, MAX_ITEMS, "intervals");
+    for (uint64_t k = 0; k < n && !fr_sr_failed(r); k++) {
+        int64_t s = fr_sr_i64(r), e = fr_sr_i64(r);
+        uint64_t rec = fr_sr_u64(r);
+        if (fr_sr_failed(r))
+            break;
+        if (e < s) {
+            fr_sr_fail(r, "an interval ends before it starts");
+            break;
+        }
+        if (ivlist_add(l, s, e, rec))
+            return FR_ERR_NOMEM;
+    }
+    return fr_sr_failed(r) ? FR_ERR_FORMAT : FR_OK;
+}
+
+fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window)
+{
+    if (window <= 0 || a->o.window % window != 0) {
+        fr_sr_fail(r, "window %lld s does not divide the report's %lld s", (long long)window,
+                   (long long)a->o.window);
+        return FR_ERR_FORMAT;
+    }
+    int has_time = (int)fr_sr_count(r, 1, "time flag");
+    int64_t mn = fr_sr_i64(r), mx = fr_sr_i64(r);
+    if (has_time) {
+        a->has_time = 1;
+        a->min_start = mn;
+        a->max_start = mx;
+    }
+    uint64_t nw = fr_sr_count(r, MAX_ITEMS, "windows");
+    for (uint64_t i = 0; i < nw && !fr_sr_failed(r); i++) {
+        int64_t widx = fr_sr_i64(r);
+        uint64_t f[10];
+        for (int k = 0; k < 10; k++)
+            f[k] = fr_sr_u64(r);
+        if (fr_sr_failed(r))
+            break;
+        if (widx < INT64_MIN / window || widx > INT64_MAX / window) {
+            fr_sr_fail(r, "window index %lld is out of range", (long long)widx);
+            break;
+        }
+        win_val *v = window_get(a, rebucket(a, widx, window));
+        if (!v)
+            return FR_ERR_NOMEM;
+        uint64_t *d[10] = {&v->records,      &v->ok,          &v->accept,  &v->reject,
+                           &v->nodata,       &v->skipdata,    &v->packets, &v->bytes,
+                           &v->accept_bytes, &v->reject_bytes};
+        for (int k = 0; k < 10; k++)
+            sat_add(d[k], f[k]);
+    }
+    a->cache_win = NULL;
+    a->cache_widx = -1;
+    uint64_t ni = fr_sr_count(r, UINT32_MAX, "interfaces");
+    for (uint64_t i = 0; i < ni && !fr_sr_failed(r); i++) {
+        size_t len;
+        char *name = fr_sr_str(r, MAX_IFACE_NAME, &len);
+        char *account = NULL;
+        if (!name || fr_sr_optstr(r, MAX_IFACE_NAME, &account)) {
+            free(name);
+            break;
+        }
+        long idx;
+        size_t before = a->iface_names.count;
+        iface_val *v = iface_get(a, name, len, &idx);
+        free(name);
+        if (!v) {
+            free(account);
+            return FR_ERR_NOMEM;
+        }
+        if (a->iface_names.count == before || (uint64_t)idx != i) {
+            free(account);
+            fr_sr_fail(r, "interface %llu is listed twice", (unsigned long long)i);
+            break;
+        }
+        v->account = account;
+        v->account_len = account ? strlen(account) : 0;
+        uint64_t *d[8] = {&v->records, &v->ok,     &v->nodata,  &v->skipdata,
+                          &v->accept,  &v->reject, &v->packets, &v->bytes};
+        for (int k = 0; k < 8; k++)
+            *d[k] = fr_sr_u64(r);
+        v->first_start = fr_sr_i64(r);
+        v->last_end = fr_sr_i64(r);
+        for (int g = 0; g < 3; g++) {
+            fr_err e = load_ivlist(r, g < 2 ? &v->gaps[g] : &v->okiv);
+            if (e == FR_ERR_NOMEM)
+                return e;
+        }
+    }
+    for (int p = 0; p < 2 && !fr_sr_failed(r); p++) {
+        fr_ktab *t = p ? &a->skippairs : &a->pairs;
+        uint64_t n = fr_sr_count(r, MAX_ITEMS, "interface windows");
+        for (uint64_t i = 0; i < n && !fr_sr_failed(r); i++) {
+            uint64_t idx = fr_sr_u64(r), widx = fr_sr_u64(r);
+            if (fr_sr_failed(r))
+                break;
+            if (idx >= ni || widx > UINT32_MAX) {
+                fr_sr_fail(r, "an interface window names no interface");
+                break;
+            }
+            int64_t nwidx = rebucket(a, (int64_t)widx, window);
+            uint64_t key = (idx << 32) | (uint32_t)nwidx;
+            int created;
+            if (!fr_ktab_upsert(t, &key, fr_ktab_hash(t, &key), &created))
+                return FR_ERR_NOMEM;
+        }
+    }
+    a->iface_level = (int)fr_sr_count(r, 63, "interface sampling level");
+    {
+        iface_val *o = &a->other;
+        uint64_t *d[8] = {&o->records, &o->ok,     &o->nodata,  &o->skipdata,
+                          &o->accept,  &o->reject, &o->packets, &o->bytes};
+        for (int k = 0; k < 8; k++)
+            *d[k] = fr_sr_u64(r);
+    }
+    for (size_t i = 0; i < a->iface_names.count && a->iface_level && !fr_sr_failed(r); i++)
+        if (!iface_sampled(a->iface_level, a->iface_names.strs[i], a->iface_names.lens[i]))
+            fr_sr_fail(r, "an interface is outside the state's own sample");
+    int has_fc = (int)fr_sr_count(r, 1, "findings flag");
+    if (fr_sr_failed(r))
+        return FR_ERR_FORMAT;
+    if (has_fc != (a->fc != NULL)) {
+        fr_sr_fail(r, "the findings' counters are %s", has_fc ? "unexpected" : "missing");
+        return FR_ERR_FORMAT;
+    }
+    if (a->fc) {
+        fr_err e = fr_fcount_load(a->fc, r);
+        if (e != FR_OK)
+            return e;
+    }
+    return fr_sr_failed(r) ? FR_ERR_FORMAT : FR_OK;
+}
+
+int fr_agg_time_range(const fr_agg *a, int64_t *min_start, int64_t *max_start)
+{
+    *min_start = a->has_time ? a->min_start : 0;
+    *max_start = a->has_time ? a->max_start : 0;
+    return a->has_time;
 }

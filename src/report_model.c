@@ -14,24 +14,32 @@ fr_report *fr_report_new(void)
     return calloc(1, sizeof(fr_report));
 }
 
+void fr_input_row_clear(fr_input_row *in)
+{
+    free(in->path);
+    free(in->etag);
+    free(in->via_state);
+    free(in->error);
+    for (size_t k = 0; k < in->n_examples; k++)
+        free(in->examples[k].reason);
+    free(in->examples);
+    for (size_t k = 0; k < in->n_reasons; k++)
+        free(in->reasons[k].reason);
+    free(in->reasons);
+    memset(in, 0, sizeof *in);
+}
+
 void fr_report_free(fr_report *r)
 {
     if (!r)
         return;
     free(r->version);
     free(r->command_line);
-    for (size_t i = 0; i < r->n_inputs; i++) {
-        fr_input_row *in = &r->inputs[i];
-        free(in->path);
-        free(in->etag);
-        free(in->error);
-        for (size_t k = 0; k < in->n_examples; k++)
-            free(in->examples[k].reason);
-        free(in->examples);
-        for (size_t k = 0; k < in->n_reasons; k++)
-            free(in->reasons[k].reason);
-        free(in->reasons);
-    }
+    for (size_t i = 0; i < r->n_states; i++)
+        free(r->states[i].name);
+    free(r->states);
+    for (size_t i = 0; i < r->n_inputs; i++)
+        fr_input_row_clear(&r->inputs[i]);
     free(r->inputs);
     for (size_t i = 0; i < r->n_unknown_fields; i++)
         free(r->unknown_fields[i]);
@@ -87,14 +95,20 @@ char *fr_time_iso(int64_t t, char *buf)
 {
     time_t tt = (time_t)t;
     struct tm tm;
-    if (!gmtime_r(&tt, &tm)) {
-        snprintf(buf, 21, "%s", "invalid-time");
+    if ((int64_t)tt != t || !gmtime_r(&tt, &tm)) {
+        memcpy(buf, "invalid-time", sizeof "invalid-time");
         return buf;
     }
-    char tmp[80];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    snprintf(buf, 21, "%.20s", tmp);
+    /* ISO 8601 expanded years past 9999 and before 0: a sign, no cut */
+    long long y = (long long)tm.tm_year + 1900;
+    const char *sign = y > 9999 ? "+" : y < 0 ? "-" : "";
+    char tmp[96]; /* at most 27 characters are used: "+2147483647-12-31T23:59:59Z" */
+    int n = snprintf(tmp, sizeof tmp, "%s%04lld-%02d-%02dT%02d:%02d:%02dZ", sign, y < 0 ? -y : y,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    if (n < 0 || n >= FR_TIME_ISO_LEN)
+        memcpy(buf, "invalid-time", sizeof "invalid-time");
+    else
+        memcpy(buf, tmp, (size_t)n + 1);
     return buf;
 }
 
@@ -112,7 +126,7 @@ char *fr_hex_sha256(const uint8_t d[32], char *buf)
 int fr_report_sum_inputs(fr_report *r)
 {
     fr_totals *t = &r->totals;
-    t->files = r->n_inputs;
+    t->files = t->dirs_failed = 0;
     t->files_failed = t->size = t->text_bytes = t->lines = 0;
     t->excluded = t->untimed = t->malformed = t->tgw_records = 0;
     t->header_lines = t->blank_lines = 0;
@@ -120,7 +134,10 @@ int fr_report_sum_inputs(fr_report *r)
     int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
     for (size_t i = 0; i < r->n_inputs; i++) {
         const fr_input_row *in = &r->inputs[i];
-        t->files_failed += in->status != FR_INPUT_OK;
+        /* a directory that could not be walked is a problem, not a file */
+        t->dirs_failed += in->is_dir != 0;
+        t->files += in->is_dir == 0;
+        t->files_failed += in->is_dir == 0 && in->status != FR_INPUT_OK;
         t->size += in->size;
         t->text_bytes += in->text_bytes;
         t->lines += in->lines;

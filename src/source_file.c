@@ -297,3 +297,14 @@ void fr_source_list_clear(fr_source_list *list)
     free(list->notes);
     memset(list, 0, sizeof *list);
 }
+
+void fr_source_remove(fr_source_list *list, size_t i)
+{
+    if (i >= list->n)
+        return;
+    free(list->items[i].path);
+    free(list->items[i].error);
+    free(list->items[i].etag);
+    memmove(&list->items[i], &list->items[i + 1], (list->n - i - 1) * sizeof *list->items);
+    list->n--;
+}

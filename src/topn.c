@@ -463,3 +463,104 @@ fr_err fr_topn_report(fr_topn *t, unsigned top_n, fr_report *r)
                           &r->n_ports, &r->ports_info);
     return r->talkers && r->rejected && r->ports ? FR_OK : FR_ERR_NOMEM;
 }
+
+/* ---- state files (doc/STATE.md "top tables") ---- */
+
+fr_err fr_topn_save(fr_topn *t, fr_swriter *w)
+{
+    if (flush(t))
+        return FR_ERR_NOMEM;
+    for (int i = 0; i < T_COUNT; i++) {
+        const table *tab = &t->tab[i];
+        fr_sw_u64(w, (uint64_t)tab->pruned);
+        fr_sw_u64(w, tab->error);
+        fr_sw_u64(w, tab->t.count);
+        for (size_t e = 0; e < tab->t.count; e++) {
+            fr_sw_bytes(w, fr_ktab_key(&tab->t, e), tab->t.key_size);
+            const uint64_t *v = fr_ktab_val(&tab->t, e);
+            for (size_t k = 0; k < tab->nv; k++)
+                fr_sw_u64(w, v[k]);
+        }
+    }
+    return FR_OK;
+}
+
+/* 1 when a key of table i is laid out as fr_topn_add makes them: known
+ * address families and zero padding. */
+static int key_ok(int i, const uint8_t *k)
+{
+    switch (i) {
+    case T_TALKERS: {
+        const talker_key *x = (const talker_key *)k;
+        if ((x->sfam != 4 && x->sfam != 6) || (x->dfam != 4 && x->dfam != 6) ||
+            (x->sfam == 4 && x->dfam == 4))
+            return 0;
+        for (size_t j = 0; j < sizeof x->pad; j++)
+            if (x->pad[j])
+                return 0;
+        return 1;
+    }
+    case T_REJECTED: {
+        const src_key *x = (const src_key *)k;
+        if (x->fam != 6)
+            return 0;
+        for (size_t j = 0; j < sizeof x->pad; j++)
+            if (x->pad[j])
+                return 0;
+        return 1;
+    }
+    case T_REJECTED4: {
+        const src4_key *x = (const src4_key *)k;
+        return !x->pad[0] && !x->pad[1] && !x->pad[2] && !x->pad[3];
+    }
+    case T_PORTS: {
+        const port_key *x = (const port_key *)k;
+        for (size_t j = 0; j < sizeof x->pad; j++)
+            if (x->pad[j])
+                return 0;
+        return 1;
+    }
+    default: return 1;
+    }
+}
+
+fr_err fr_topn_load(fr_topn *t, fr_sreader *r)
+{
+    for (int i = 0; i < T_COUNT && !fr_sr_failed(r); i++) {
+        table *tab = &t->tab[i];
+        tab->pruned = (int)fr_sr_count(r, 1, "table flag");
+        tab->error = fr_sr_u64(r);
+        uint64_t n = fr_sr_count(r, UINT64_C(1) << 40, "table keys");
+        for (uint64_t e = 0; e < n && !fr_sr_failed(r); e++) {
+            uint8_t key[sizeof(talker_key)];
+            uint64_t v[5];
+            fr_sr_bytes(r, key, tab->t.key_size);
+            for (size_t k = 0; k < tab->nv; k++)
+                v[k] = fr_sr_u64(r);
+            if (fr_sr_failed(r))
+                break;
+            if (!key_ok(i, key)) {
+                fr_sr_fail(r, "a top-table key is malformed");
+                break;
+            }
+            int created;
+            uint64_t *d = fr_ktab_upsert(&tab->t, key, fr_ktab_hash(&tab->t, key), &created);
+            if (!d)
+                return FR_ERR_NOMEM;
+            if (!created) {
+                fr_sr_fail(r, "a top-table key is listed twice");
+                break;
+            }
+            memcpy(d, v, tab->nv * sizeof *v);
+        }
+    }
+    return fr_sr_failed(r) ? FR_ERR_FORMAT : FR_OK;
+}
+
+int fr_topn_exact(const fr_topn *t)
+{
+    for (int i = 0; i < T_COUNT; i++)
+        if (t->tab[i].pruned)
+            return 0;
+    return 1;
+}

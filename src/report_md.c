@@ -311,6 +311,13 @@ static void completeness(md *m, const fr_report *r)
     if (t->dirs_failed)
         out(m, "- Directories: %s could not be read, their files are missing (see Problems).\n",
             num(t->dirs_failed, a));
+    if (t->iface_sample_level) /* SEMANTICS.md "Memory" */
+        out(m,
+            "- Interfaces: more than --max-memory holds; 1 in %s is listed (by a hash of its "
+            "id), the %s records (%s bytes) of the others count in the windows and totals "
+            "only.\n",
+            num(UINT64_C(1) << t->iface_sample_level, a), num(t->untracked_iface_records, b),
+            num(t->untracked_iface_bytes, c));
     for (size_t i = 0; i < r->n_fetch; i++) {
         const fr_fetch_row *x = &r->fetch[i];
         uint64_t want = x->listed > x->skipped ? x->listed - x->skipped : 0;

@@ -29,6 +29,7 @@ static const xw_col xw_input_cols[] = {
     {"Full path", XW_WRAP},
     {"SHA-256", XW_STR},
     {"ETag", XW_STR},
+    {"Via state", XW_WRAP}, /* only when states were merged */
 };
 
 static const xw_col xw_problem_cols[] = {
@@ -180,7 +181,8 @@ fr_err xw_inputs(xw_ctx *c)
 
     if (r->n_inputs && !(shortn = fr_short_names(r)))
         return xw_nomem(c);
-    if ((err = xw_table_open(c, &t, "Inputs", xw_input_cols, XW_NCOLS(xw_input_cols), r->n_inputs)))
+    if ((err = xw_table_open(c, &t, "Inputs", xw_input_cols,
+                             XW_NCOLS(xw_input_cols) - (r->n_states == 0), r->n_inputs)))
         goto fail;
     for (size_t i = 0; i < r->n_inputs; i++) {
         size_t n = xw_chars(shortn[i]), p = xw_chars(r->inputs[i].path),
@@ -207,7 +209,8 @@ fr_err xw_inputs(xw_ctx *c)
             (err = xw_time(&t, 12, in->first_start, 1)) ||
             (err = xw_time(&t, 13, in->last_start, 1)) || (err = xw_str(&t, 14, in->path)) ||
             (err = xw_str(&t, 15, fr_hex_sha256(in->sha256, hex))) ||
-            (err = xw_str(&t, 16, in->etag)))
+            (err = xw_str(&t, 16, in->etag)) ||
+            (r->n_states && (err = xw_str(&t, 17, in->via_state ? in->via_state : ""))))
             goto fail;
     }
     err = xw_table_finish(&t);
@@ -617,6 +620,21 @@ fr_err xw_details(xw_ctx *c)
     if (!err)
         err = xw_sum_text(&s, "Unknown fields", fields ? fields : "none");
     free(fields);
+    for (size_t i = 0; i < r->n_states && !err; i++) { /* issue 11: merged states */
+        char line[512];
+        snprintf(line, sizeof line, "%s: %llu inputs, %llu bytes, SHA-256 %s", r->states[i].name,
+                 (unsigned long long)r->states[i].inputs, (unsigned long long)r->states[i].size,
+                 fr_hex_sha256(r->states[i].sha256, hex));
+        err = xw_sum_text(&s, i ? "" : "States merged", line);
+    }
+    if (!err && tt->iface_sample_level) {
+        char line[256];
+        snprintf(line, sizeof line,
+                 "1 in %llu listed (more than --max-memory holds); %llu records of the others "
+                 "counted in windows and totals only",
+                 1ULL << tt->iface_sample_level, (unsigned long long)tt->untracked_iface_records);
+        err = xw_sum_text(&s, "Interfaces", line);
+    }
     if (!err && r->n_outputs)
         err = xw_sum_text(&s, "Outputs",
                           "SHA-256 of each file written before this workbook (every output "

@@ -68,6 +68,11 @@ assert sum(int(r["bytes"]) for r in w) == byts
 print("listed", len(rows), "of", ids, "interfaces; 1 in", k, "; records", listed, "+", other)
 PY
 
+# summary.md says it too, with the same numbers
+"$FLOWREPORT" -q -f md --max-memory 8M -o "$TMP/md" "$TMP/many.log" 2>/dev/null || fail "md run"
+grep -q "^- Interfaces: more than --max-memory holds; 1 in " "$TMP/md/summary.md" ||
+    fail "summary.md does not say the interfaces were sampled"
+
 # halves as states, merged: the same report
 head -n $((N / 2 + 1)) "$TMP/many.log" >"$TMP/a.log"
 { head -n 1 "$TMP/many.log"; tail -n +$((N / 2 + 2)) "$TMP/many.log"; } >"$TMP/b.log"

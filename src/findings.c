@@ -26,6 +26,9 @@ struct fr_fcount {
     fr_ktab subj[T_COUNT];
     fr_ktab distinct; /* (tag, subject, value) */
     int level; /* sampling: pairs kept when the hash's top `level` bits are 0 */
+    /* port-scan and host-sweep subjects past the budget: only sources whose
+     * address hash has its top `slevel` bits zero are followed */
+    int slevel;
 };
 
 static inline void sat_add(uint64_t *x, uint64_t v)
@@ -177,6 +180,67 @@ static int shrink(fr_fcount *c)
     return 0;
 }
 
+/* 1 when the source address in the three words at src is followed at
+ * source sampling level `slevel`. */
+static inline int src_sampled(int slevel, const uint64_t *src)
+{
+    return slevel == 0 || (fr_hash_words(src, 3) >> (64 - slevel)) == 0;
+}
+
+/* 1 when distinct pair `key` belongs to a followed source (admin-port
+ * pairs always do: their subjects are bounded by interfaces and ports). */
+static inline int pair_followed(int slevel, const uint64_t *key)
+{
+    return key[0] == T_ADMIN || src_sampled(slevel, key + 1);
+}
+
+/* Raises the source sampling level to at least `level`, then until the
+ * port-scan and host-sweep subjects fit the budget, dropping the subjects
+ * and pairs of sources no longer followed. Returns 0 or -1. */
+static int sresample(fr_fcount *c, int level)
+{
+    size_t budget = c->o->distinct_budget;
+    while (c->slevel < 63 &&
+           (c->slevel < level ||
+            (budget && c->subj[T_SCAN].count + c->subj[T_SWEEP].count > budget))) {
+        c->slevel++;
+        for (int t = T_SCAN; t <= T_SWEEP; t++) {
+            fr_ktab n;
+            if (fr_ktab_init(&n, subj_words[t] * 8, sizeof(stats)))
+                return -1;
+            for (size_t i = 0; i < c->subj[t].count; i++) {
+                const uint64_t *k = fr_ktab_key(&c->subj[t], i);
+                if (!src_sampled(c->slevel, k))
+                    continue;
+                int created;
+                stats *d = fr_ktab_upsert(&n, k, fr_ktab_hash(&n, k), &created);
+                if (!d) {
+                    fr_ktab_clear(&n);
+                    return -1;
+                }
+                *d = *(const stats *)fr_ktab_val(&c->subj[t], i);
+            }
+            fr_ktab_clear(&c->subj[t]);
+            c->subj[t] = n;
+        }
+        fr_ktab n;
+        if (fr_ktab_init(&n, DKEY_WORDS * 8, 0))
+            return -1;
+        for (size_t i = 0; i < c->distinct.count; i++) {
+            const uint64_t *k = fr_ktab_key(&c->distinct, i);
+            int created;
+            if (pair_followed(c->slevel, k) &&
+                !fr_ktab_upsert(&n, k, fr_ktab_hash(&n, k), &created)) {
+                fr_ktab_clear(&n);
+                return -1;
+            }
+        }
+        fr_ktab_clear(&c->distinct);
+        c->distinct = n;
+    }
+    return 0;
+}
+
 /* Counts a distinct pair (already laid out in key). Returns 0 or -1. */
 static int add_pair(fr_fcount *c, const uint64_t *key)
 {
@@ -247,6 +311,8 @@ int fr_fcount_add(fr_fcount *c, const fr_record *rec, int status, const char *if
     memset(key, 0, sizeof key);
     key[0] = T_SWEEP;
     put_addr(key + 1, &rec->src);
+    if (!src_sampled(c->slevel, key + 1))
+        return 0; /* a source not followed past the budget */
     put_addr(key + 4, &rec->dst);
     if (add_subject(c, T_SWEEP, key + 1, rec, end) || add_pair(c, key))
         return -1;
@@ -256,6 +322,9 @@ int fr_fcount_add(fr_fcount *c, const fr_record *rec, int status, const char *if
         if (add_subject(c, T_SCAN, key + 1, rec, end) || add_pair(c, key))
             return -1;
     }
+    if (c->o->distinct_budget &&
+        c->subj[T_SCAN].count + c->subj[T_SWEEP].count > c->o->distinct_budget)
+        return sresample(c, 0);
     return 0;
 }
 
@@ -274,6 +343,8 @@ int fr_fcount_merge(fr_fcount *dst, const fr_fcount *src)
     if (!map)
         return -1;
     int rc = -1;
+    if (src->slevel > dst->slevel && sresample(dst, src->slevel))
+        goto done;
     for (size_t i = 0; i < src->ifaces.count; i++) {
         int created;
         map[i] = fr_strtab_intern(&dst->ifaces, src->ifaces.strs[i], src->ifaces.lens[i], &created);
@@ -285,6 +356,8 @@ int fr_fcount_merge(fr_fcount *dst, const fr_fcount *src)
             uint64_t key[6];
             memcpy(key, fr_ktab_key(&src->subj[t], i), subj_words[t] * 8);
             remap(t, key, map);
+            if ((t == T_SCAN || t == T_SWEEP) && !src_sampled(dst->slevel, key))
+                continue;
             const stats *s = fr_ktab_val(&src->subj[t], i);
             int created;
             stats *d =
@@ -320,9 +393,13 @@ int fr_fcount_merge(fr_fcount *dst, const fr_fcount *src)
         uint64_t key[DKEY_WORDS];
         memcpy(key, fr_ktab_key(&src->distinct, i), sizeof key);
         remap((int)key[0], key + 1, map);
+        if (!pair_followed(dst->slevel, key))
+            continue;
         if (add_pair(dst, key))
             goto done;
     }
+    if (sresample(dst, 0))
+        goto done;
     rc = 0;
 done:
     free(map);
@@ -334,6 +411,7 @@ done:
 void fr_fcount_save(const fr_fcount *c, fr_swriter *w)
 {
     fr_sw_u64(w, (uint64_t)c->level);
+    fr_sw_u64(w, (uint64_t)c->slevel);
     fr_sw_u64(w, c->ifaces.count);
     for (size_t i = 0; i < c->ifaces.count; i++)
         fr_sw_str(w, c->ifaces.strs[i], c->ifaces.lens[i]);
@@ -381,6 +459,7 @@ static int subject_ok(int t, const uint64_t *k, size_t n)
 fr_err fr_fcount_load(fr_fcount *c, fr_sreader *r)
 {
     uint64_t level = fr_sr_count(r, 63, "sampling level");
+    c->slevel = (int)fr_sr_count(r, 63, "source sampling level");
     uint64_t ni = fr_sr_count(r, UINT32_MAX, "finding interfaces");
     for (uint64_t i = 0; i < ni && !fr_sr_failed(r); i++) {
         size_t len;
@@ -409,7 +488,8 @@ fr_err fr_fcount_load(fr_fcount *c, fr_sreader *r)
             st.distinct = fr_sr_u64(r);
             if (fr_sr_failed(r))
                 break;
-            if (!subject_ok(t, key, c->ifaces.count)) {
+            if (!subject_ok(t, key, c->ifaces.count) ||
+                ((t == T_SCAN || t == T_SWEEP) && !src_sampled(c->slevel, key))) {
                 fr_sr_fail(r, "a finding subject is malformed");
                 break;
             }
@@ -435,7 +515,7 @@ fr_err fr_fcount_load(fr_fcount *c, fr_sreader *r)
             fr_sr_fail(r, "a distinct pair has an unknown kind");
             break;
         }
-        if (!subject_ok(t, key + 1, c->ifaces.count)) {
+        if (!subject_ok(t, key + 1, c->ifaces.count) || !pair_followed(c->slevel, key)) {
             fr_sr_fail(r, "a distinct pair is malformed");
             break;
         }
@@ -691,7 +771,8 @@ fr_err fr_fcount_report(fr_fcount *c, fr_report *r, char *errbuf, size_t errlen)
         qsort(rs.v, rs.n, sizeof *rs.v, cmp_finding);
     r->findings = rs.v;
     r->n_findings = rs.n;
-    r->findings_approximate = c->level > 0;
+    r->findings_approximate = c->level > 0 || c->slevel > 0;
+    r->findings_source_level = c->slevel;
     return FR_OK;
 nomem:
     for (size_t i = 0; i < rs.n; i++) {

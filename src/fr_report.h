@@ -263,6 +263,9 @@ typedef struct fr_report {
     size_t n_findings;
     fr_finding_row *findings; /* by severity (high first), rule, subject */
     int findings_approximate; /* a distinct count was estimated (sketch) */
+    /* past --max-memory, port-scan and host-sweep follow only the sources
+     * whose address hash has its top k bits zero: k here, else 0 */
+    int findings_source_level;
     int eni_info_given; /* --eni-info was used: show the columns */
     /* --baseline (fr_baseline): changes since a previous run */
     int baseline_given; /* compared: write changes.csv */

@@ -97,6 +97,11 @@ int fr_md_findings(FILE *fp, const fr_report *r, size_t max_rows)
     for (size_t i = 0; i < r->n_findings; i++)
         n[r->findings[i].severity]++;
     out(&m, "\n## Findings\n\n");
+    if (r->findings_source_level) /* SEMANTICS.md "Findings": past --max-memory */
+        out(&m,
+            "More rejected sources than --max-memory holds: port-scan and host-sweep followed 1 in "
+            "%llu sources (by a hash of the address).\n\n",
+            1ULL << (r->findings_source_level & 63));
     if (r->n_findings == 0) {
         out(&m, "No rule found anything (rules and thresholds: SEMANTICS.md).\n");
         return m.failed ? -1 : 0;

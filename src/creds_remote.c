@@ -13,6 +13,7 @@
 
 #include "fr_aws.h"
 #include "fr_http.h"
+#include "fr_xml.h"
 
 #define TOKEN_FILE_MAX (64 * 1024)
 
@@ -68,55 +69,18 @@ static int form_add(char *buf, size_t cap, const char *name, const char *value)
     return 0;
 }
 
-/* Finds <tag>text</tag> inside [s, end) and copies the XML-decoded text
- * into dst. Returns 1 when found and it fits, 0 when absent, -1 when too long. */
-static int xml_text(const char *s, const char *end, const char *tag, char *dst, size_t cap)
+/* Copies the decoded text of child tag of el into dst, whitespace around
+ * it trimmed. Returns 1 when found and it fits, 0 when absent or
+ * malformed, -1 when too long (dst wiped on failure). */
+static int xml_field(const fr_xml_el *el, const char *tag, char *dst, size_t cap)
 {
-    char open[64], close[64];
-    snprintf(open, sizeof open, "<%s>", tag);
-    snprintf(close, sizeof close, "</%s>", tag);
-    size_t ol = strlen(open);
-    const char *a = s;
-    for (; a + ol <= end; a++)
-        if (memcmp(a, open, ol) == 0)
-            break;
-    if (a + ol > end)
+    fr_xml_el v;
+    size_t n, lead = 0;
+    if (fr_xml_child_named(el->vs, el->ve, tag, &v) != 1)
         return 0;
-    a += ol;
-    const char *b = a;
-    size_t cl = strlen(close);
-    for (; b + cl <= end; b++)
-        if (memcmp(b, close, cl) == 0)
-            break;
-    if (b + cl > end)
-        return 0;
-    size_t n = 0;
-    while (a < b) {
-        char c = *a++;
-        if (c == '&') {
-            static const struct {
-                const char *ent;
-                char c;
-            } ents[] = {{"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'}, {"apos;", '\''}};
-            size_t k;
-            for (k = 0; k < sizeof ents / sizeof ents[0]; k++) {
-                size_t el = strlen(ents[k].ent);
-                if ((size_t)(b - a) >= el && memcmp(a, ents[k].ent, el) == 0) {
-                    c = ents[k].c;
-                    a += el;
-                    break;
-                }
-            }
-        }
-        if (n + 1 >= cap) {
-            explicit_bzero(dst, cap);
-            return -1;
-        }
-        dst[n++] = c;
-    }
-    dst[n] = '\0';
-    /* trim whitespace around the text */
-    size_t lead = 0;
+    int r = fr_xml_decode(v.vs, v.ve, dst, cap, &n);
+    if (r != 0)
+        return r == -2 ? -1 : 0;
     while (isspace((unsigned char)dst[lead]))
         lead++;
     memmove(dst, dst + lead, n - lead + 1);
@@ -263,18 +227,18 @@ static fr_err sts_fetch(void *vctx, fr_creds *out, char *errbuf, size_t errlen)
         goto done;
     }
     err = FR_ERR_AUTH;
-    const char *s = rs.body ? rs.body : "", *end = s + rs.body_len;
-    const char *cred = rs.body ? strstr(s, "<Credentials>") : NULL;
-    if (!cred) {
+    const char *s = rs.body ? rs.body : "";
+    fr_xml_el cred;
+    if (fr_xml_find_named(s, s + (rs.body ? rs.body_len : 0), "Credentials", &cred) != 1) {
         snprintf(errbuf, errlen, "%s: the answer holds no Credentials", what);
         goto done;
     }
     int64_t exp = -1;
     char expbuf[64];
-    if (xml_text(cred, end, "AccessKeyId", out->akid, sizeof out->akid) != 1 ||
-        xml_text(cred, end, "SecretAccessKey", out->secret, sizeof out->secret) != 1 ||
-        xml_text(cred, end, "SessionToken", out->token, sizeof out->token) != 1 ||
-        xml_text(cred, end, "Expiration", expbuf, sizeof expbuf) != 1 ||
+    if (xml_field(&cred, "AccessKeyId", out->akid, sizeof out->akid) != 1 ||
+        xml_field(&cred, "SecretAccessKey", out->secret, sizeof out->secret) != 1 ||
+        xml_field(&cred, "SessionToken", out->token, sizeof out->token) != 1 ||
+        xml_field(&cred, "Expiration", expbuf, sizeof expbuf) != 1 ||
         (exp = fr_creds_parse_time(expbuf)) < 0 || !out->akid[0] || !out->secret[0]) {
         snprintf(errbuf, errlen, "%s: the answer's Credentials are incomplete", what);
         fr_creds_wipe(out);

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ec2: --describe-enis: EC2 DescribeNetworkInterfaces pages into the rows
  * that --eni-info reads from the CLI's JSON. The replies nest elements of
- * the same name (item inside item), so the small scanner here walks direct
- * children with a depth count instead of searching for closing tags. */
+ * the same name (item inside item): fr_xml walks direct children. */
 #include "fr_ec2.h"
 
 #include <jansson.h>
@@ -11,243 +10,10 @@
 #include <string.h>
 
 #include "fr_eni_info.h"
+#include "fr_xml.h"
 
 /* Most pages of one listing: a guard against a server that never ends. */
 #define MAX_PAGES 100000
-
-/* ---- a minimal XML walker ---- */
-
-/* One element: its name and the span of its content. */
-typedef struct xml_el {
-    const char *name;
-    size_t nlen;
-    const char *vs, *ve;
-} xml_el;
-
-/* Finds str in [p, end). Returns a pointer to it or NULL. */
-static const char *find(const char *p, const char *end, const char *str)
-{
-    size_t n = strlen(str);
-    while (p && p + n <= end) {
-        p = memchr(p, str[0], (size_t)(end - p));
-        if (!p || p + n > end)
-            return NULL;
-        if (memcmp(p, str, n) == 0)
-            return p;
-        p++;
-    }
-    return NULL;
-}
-
-/* Skips the declaration, comment or CDATA section at p ("<?", "<!").
- * Returns the position after it, or NULL when it is not terminated. */
-static const char *skip_special(const char *p, const char *end)
-{
-    const char *q;
-    if (end - p >= 4 && memcmp(p, "<!--", 4) == 0)
-        return (q = find(p + 4, end, "-->")) ? q + 3 : NULL;
-    if (end - p >= 9 && memcmp(p, "<![CDATA[", 9) == 0)
-        return (q = find(p + 9, end, "]]>")) ? q + 3 : NULL;
-    if (end - p >= 2 && p[1] == '?')
-        return (q = find(p + 2, end, "?>")) ? q + 2 : NULL;
-    return (q = memchr(p, '>', (size_t)(end - p))) ? q + 1 : NULL;
-}
-
-/* The '>' that ends the tag starting at p ('<'), quoted attribute values
- * honoured. Returns it or NULL. */
-static const char *tag_end(const char *p, const char *end)
-{
-    char quote = 0;
-    for (p++; p < end; p++) {
-        if (quote) {
-            if (*p == quote)
-                quote = 0;
-        } else if (*p == '"' || *p == '\'') {
-            quote = *p;
-        } else if (*p == '>') {
-            return p;
-        }
-    }
-    return NULL;
-}
-
-/* Length of the tag name at p (after '<' or "</"). */
-static size_t name_len(const char *p, const char *end)
-{
-    const char *s = p;
-    while (p < end && !strchr(" \t\r\n/>", *p))
-        p++;
-    return (size_t)(p - s);
-}
-
-/* The next child element in [*p, end): text between elements is skipped.
- * Returns 1 (el set, *p after the element), 0 when there is none, -1 when
- * the XML is malformed. */
-static int xml_child(const char **p, const char *end, xml_el *el)
-{
-    const char *s = *p;
-    for (;;) {
-        s = memchr(s, '<', (size_t)(end - s));
-        if (!s)
-            return 0;
-        if (s + 1 >= end || s[1] == '/')
-            return -1;
-        if (s[1] != '?' && s[1] != '!')
-            break;
-        if (!(s = skip_special(s, end)))
-            return -1;
-    }
-    el->name = s + 1;
-    el->nlen = name_len(el->name, end);
-    const char *gt = tag_end(s, end);
-    if (!el->nlen || !gt)
-        return -1;
-    if (gt[-1] == '/') {
-        el->vs = el->ve = gt;
-        *p = gt + 1;
-        return 1;
-    }
-    int depth = 1;
-    for (const char *q = gt + 1; q < end;) {
-        q = memchr(q, '<', (size_t)(end - q));
-        if (!q || q + 1 >= end)
-            return -1;
-        if (q[1] == '?' || q[1] == '!') {
-            if (!(q = skip_special(q, end)))
-                return -1;
-            continue;
-        }
-        const char *te = tag_end(q, end);
-        if (!te)
-            return -1;
-        if (q[1] == '/') {
-            if (--depth == 0) {
-                size_t n = name_len(q + 2, end);
-                if (n != el->nlen || memcmp(q + 2, el->name, n) != 0)
-                    return -1;
-                el->vs = gt + 1;
-                el->ve = q;
-                *p = te + 1;
-                return 1;
-            }
-        } else if (te[-1] != '/') {
-            depth++;
-        }
-        q = te + 1;
-    }
-    return -1;
-}
-
-static int is_named(const xml_el *el, const char *name)
-{
-    return el->nlen == strlen(name) && memcmp(el->name, name, el->nlen) == 0;
-}
-
-/* Finds the first child named name in [s, e). Returns 1, 0 or -1 as xml_child. */
-static int child_named(const char *s, const char *e, const char *name, xml_el *out)
-{
-    int r;
-    while ((r = xml_child(&s, e, out)) == 1)
-        if (is_named(out, name))
-            return 1;
-    return r;
-}
-
-/* Appends the UTF-8 encoding of cp at o. Returns the bytes written, 0 for a
- * code point XML does not allow. */
-static size_t put_utf8(char *o, unsigned long cp)
-{
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* Decodes the text content [s, e): entities, character references and
- * CDATA sections. Returns a new string; NULL with *bad = 1 when the text is
- * malformed or holds an element, NULL with *bad = 0 when out of memory. */
-static char *xml_text(const char *s, const char *e, int *bad)
-{
-    static const struct {
-        const char *ent;
-        char c;
-    } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
-    char *out = malloc((size_t)(e - s) + 1), *o = out;
-    *bad = 0;
-    if (!out)
-        return NULL;
-    while (s < e) {
-        if (*s == '<') {
-            const char *after;
-            if (e - s < 9 || memcmp(s, "<![CDATA[", 9) != 0 || !(after = skip_special(s, e)))
-                goto bad;
-            memcpy(o, s + 9, (size_t)(after - 3 - (s + 9)));
-            o += after - 3 - (s + 9);
-            s = after;
-            continue;
-        }
-        if (*s != '&') {
-            *o++ = *s++;
-            continue;
-        }
-        const char *semi = memchr(s, ';', (size_t)(e - s));
-        if (!semi)
-            goto bad;
-        size_t n = (size_t)(semi - s) + 1, i;
-        for (i = 0; i < sizeof ents / sizeof ents[0]; i++)
-            if (n == strlen(ents[i].ent) && memcmp(s, ents[i].ent, n) == 0)
-                break;
-        if (i < sizeof ents / sizeof ents[0]) {
-            *o++ = ents[i].c;
-        } else {
-            /* &#N; or &#xH; : at most 7 digits */
-            int hex = n > 3 && s[2] == 'x';
-            const char *d = s + 2 + hex;
-            unsigned long cp = 0;
-            if (s[1] != '#' || d >= semi || semi - d > 7)
-                goto bad;
-            for (; d < semi; d++) {
-                int v = *d >= '0' && *d <= '9'      ? *d - '0'
-                    : hex && *d >= 'a' && *d <= 'f' ? *d - 'a' + 10
-                    : hex && *d >= 'A' && *d <= 'F' ? *d - 'A' + 10
-                                                    : -1;
-                if (v < 0)
-                    goto bad;
-                cp = cp * (hex ? 16 : 10) + (unsigned long)v;
-            }
-            /* a reference is at least 4 bytes long, its UTF-8 at most 4 */
-            size_t k = put_utf8(o, cp);
-            if (!k)
-                goto bad;
-            o += k;
-        }
-        s = semi + 1;
-    }
-    *o = '\0';
-    return out;
-bad:
-    free(out);
-    *bad = 1;
-    return NULL;
-}
 
 /* ---- XML to the CLI's JSON ---- */
 
@@ -255,11 +21,11 @@ bad:
  * Returns 0, -1 malformed, -2 out of memory. */
 static int take_text(json_t *obj, const char *key, const char *s, const char *e, const char *name)
 {
-    xml_el el;
-    int r = child_named(s, e, name, &el), bad;
+    fr_xml_el el;
+    int r = fr_xml_child_named(s, e, name, &el), bad;
     if (r <= 0)
         return r;
-    char *t = xml_text(el.vs, el.ve, &bad);
+    char *t = fr_xml_text(el.vs, el.ve, &bad);
     if (!t)
         return bad ? -1 : -2;
     json_t *v = json_string(t); /* NULL also for text that is not UTF-8 */
@@ -274,16 +40,16 @@ static int take_text(json_t *obj, const char *key, const char *s, const char *e,
 static int take_set(json_t *obj, const char *key, const char *s, const char *e, const char *set,
                     const char *field, const char *sub)
 {
-    xml_el el, it;
-    int r = child_named(s, e, set, &el);
+    fr_xml_el el, it;
+    int r = fr_xml_child_named(s, e, set, &el);
     if (r <= 0)
         return r;
     json_t *list = json_array();
     if (!list || json_object_set_new(obj, key, list))
         return -2;
     const char *p = el.vs;
-    while ((r = xml_child(&p, el.ve, &it)) == 1) {
-        if (!is_named(&it, "item"))
+    while ((r = fr_xml_child(&p, el.ve, &it)) == 1) {
+        if (!fr_xml_is(&it, "item"))
             continue;
         json_t *o = json_object();
         if (!o || json_array_append_new(list, o))
@@ -301,7 +67,7 @@ static int item_to_json(json_t *arr, const char *s, const char *e)
     if (!ni || json_array_append_new(arr, ni))
         return -2;
     int r;
-    xml_el att;
+    fr_xml_el att;
     if ((r = take_text(ni, "NetworkInterfaceId", s, e, "networkInterfaceId")) < 0 ||
         (r = take_text(ni, "Description", s, e, "description")) < 0 ||
         (r = take_text(ni, "VpcId", s, e, "vpcId")) < 0 ||
@@ -312,7 +78,7 @@ static int item_to_json(json_t *arr, const char *s, const char *e)
                       "PrivateIpAddress")) < 0 ||
         (r = take_set(ni, "Ipv6Addresses", s, e, "ipv6AddressesSet", "ipv6Address",
                       "Ipv6Address")) < 0 ||
-        (r = child_named(s, e, "attachment", &att)) < 0)
+        (r = fr_xml_child_named(s, e, "attachment", &att)) < 0)
         return r;
     if (r == 1) {
         json_t *a = json_object();
@@ -327,17 +93,17 @@ static int item_to_json(json_t *arr, const char *s, const char *e)
 fr_err fr_ec2_parse_page(const char *xml, size_t len, json_t *arr, char **next)
 {
     const char *end = xml + len, *p = xml;
-    xml_el root, el, it;
+    fr_xml_el root, el, it;
     int r, bad;
     *next = NULL;
-    if (xml_child(&p, end, &root) != 1 || !is_named(&root, "DescribeNetworkInterfacesResponse"))
+    if (fr_xml_child(&p, end, &root) != 1 || !fr_xml_is(&root, "DescribeNetworkInterfacesResponse"))
         return FR_ERR_FORMAT;
-    if ((r = child_named(root.vs, root.ve, "networkInterfaceSet", &el)) < 0)
+    if ((r = fr_xml_child_named(root.vs, root.ve, "networkInterfaceSet", &el)) < 0)
         return FR_ERR_FORMAT;
     if (r == 1) {
         p = el.vs;
-        while ((r = xml_child(&p, el.ve, &it)) == 1) {
-            if (!is_named(&it, "item"))
+        while ((r = fr_xml_child(&p, el.ve, &it)) == 1) {
+            if (!fr_xml_is(&it, "item"))
                 continue;
             if ((r = item_to_json(arr, it.vs, it.ve)) < 0)
                 return r == -2 ? FR_ERR_NOMEM : FR_ERR_FORMAT;
@@ -345,10 +111,10 @@ fr_err fr_ec2_parse_page(const char *xml, size_t len, json_t *arr, char **next)
         if (r < 0)
             return FR_ERR_FORMAT;
     }
-    if ((r = child_named(root.vs, root.ve, "nextToken", &el)) < 0)
+    if ((r = fr_xml_child_named(root.vs, root.ve, "nextToken", &el)) < 0)
         return FR_ERR_FORMAT;
     if (r == 1 && el.vs < el.ve) {
-        if (!(*next = xml_text(el.vs, el.ve, &bad)))
+        if (!(*next = fr_xml_text(el.vs, el.ve, &bad)))
             return bad ? FR_ERR_FORMAT : FR_ERR_NOMEM;
         if (!**next) {
             free(*next);

@@ -13,6 +13,19 @@
 
 #include "fr_report.h"
 
+/* A Markdown writer shared by report_md.c and the audit sections: the
+ * stream and a sticky flag that any failed write sets. */
+typedef struct fr_md {
+    FILE *fp;
+    int failed;
+} fr_md;
+
+/* printf to m->fp; a failed write sets m->failed. */
+void fr_md_printf(fr_md *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* fr_md_put_text to m->fp; a failed write sets m->failed. */
+void fr_md_text(fr_md *m, const char *s);
+
 /* Writes input text s as plain Markdown text, safe inside table cells: the
  * punctuation that could start markup, HTML or an entity is
  * backslash-escaped, "://", "www." and "@" cannot become autolinks, and

@@ -2,7 +2,6 @@
 /* report_md: the Markdown audit summary, the page a person reads first. */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,45 +15,23 @@
 #define MD_MAX_ROWS 50
 #define MD_BUSIEST 5
 
-typedef struct md {
-    FILE *fp;
-    int failed;
-} md;
-
-static void out(md *m, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vfprintf(m->fp, fmt, ap) < 0)
-        m->failed = 1;
-    va_end(ap);
-}
-
-static void put(md *m, int ch)
+static void put(fr_md *m, int ch)
 {
     if (fputc(ch, m->fp) == EOF)
         m->failed = 1;
 }
 
 /* Writes a control character c as the visible escape "\xHH". */
-static void ctl(md *m, unsigned char c)
+static void ctl(fr_md *m, unsigned char c)
 {
-    out(m, "\\x%02X", c);
-}
-
-/* Writes input text as plain Markdown text (fr_md_put_text: the one
- * escaping of summary.md, shared with the audit sections). */
-static void text(md *m, const char *s)
-{
-    if (fr_md_put_text(m->fp, s))
-        m->failed = 1;
+    fr_md_printf(m, "\\x%02X", c);
 }
 
 /* Writes s as a code span: shown literally, whatever it holds. Its fence
  * is one backtick longer than the longest run inside; control characters
  * become visible "\xHH" escapes (not for table cells, where '|' still
  * splits the cell). */
-static void code(md *m, const char *s)
+static void code(fr_md *m, const char *s)
 {
     size_t run = 0, longest = 0;
     for (const char *c = s; *c; c++) {
@@ -141,48 +118,49 @@ static size_t busiest(const fr_report *r, size_t idx[MD_BUSIEST])
     return n;
 }
 
-static void topn_note(md *m, const fr_topn_info *info, size_t rows, const char *csv)
+static void topn_note(fr_md *m, const fr_topn_info *info, size_t rows, const char *csv)
 {
     char a[FR_FMT_LEN];
     if (rows > MD_MAX_ROWS)
-        out(m, "\nThe first %d of %zu rows are shown.\n", MD_MAX_ROWS, rows);
+        fr_md_printf(m, "\nThe first %d of %zu rows are shown.\n", MD_MAX_ROWS, rows);
     if (info->approximate)
-        out(m,
-            "\nApproximate: the distinct keys did not fit in `--max-memory`, so the "
-            "smallest were dropped along the way. The ranking counter of each row may be "
-            "low by at most %s (never high); the other counters are lower bounds. ",
-            num(info->error_bound, a));
+        fr_md_printf(m,
+                     "\nApproximate: the distinct keys did not fit in `--max-memory`, so the "
+                     "smallest were dropped along the way. The ranking counter of each row may be "
+                     "low by at most %s (never high); the other counters are lower bounds. ",
+                     num(info->error_bound, a));
     else
-        out(m, "\nExact, over %s distinct keys. ", num(info->distinct_keys, a));
-    out(m, "CSV: `%s`.\n", csv);
+        fr_md_printf(m, "\nExact, over %s distinct keys. ", num(info->distinct_keys, a));
+    fr_md_printf(m, "CSV: `%s`.\n", csv);
 }
 
 /* Writes the Fetch section: one table row per remote source, then one
  * sentence per source on whether its fetch was complete. */
-static void fetch_section(md *m, const fr_report *r)
+static void fetch_section(fr_md *m, const fr_report *r)
 {
     char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN], e[FR_FMT_LEN], f[FR_FMT_LEN],
         g[FR_FMT_LEN], h[FR_FMT_LEN], k[FR_FMT_LEN], l[FR_FMT_LEN];
     int errors = 0;
 
-    out(m, "\n## Fetch\n\n");
-    out(m,
+    fr_md_printf(m, "\n## Fetch\n\n");
+    fr_md_printf(
+        m,
         "| source | kind | requests | retries | throttles | pages | listed | read | failed | "
         "skipped | events | bytes |\n"
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (size_t i = 0; i < r->n_fetch; i++) {
         const fr_fetch_row *x = &r->fetch[i];
-        out(m, "| ");
-        text(m, x->source ? x->source : "");
-        out(m, " | ");
-        text(m, x->kind ? x->kind : "");
-        out(m, " | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", num(x->requests, a),
-            num(x->retries, b), num(x->throttles, c), num(x->pages, d), num(x->listed, e),
-            num(x->read, f), num(x->failed, g), num(x->skipped, h), num(x->events, k),
-            human(x->bytes, l));
+        fr_md_printf(m, "| ");
+        fr_md_text(m, x->source ? x->source : "");
+        fr_md_printf(m, " | ");
+        fr_md_text(m, x->kind ? x->kind : "");
+        fr_md_printf(m, " | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+                     num(x->requests, a), num(x->retries, b), num(x->throttles, c),
+                     num(x->pages, d), num(x->listed, e), num(x->read, f), num(x->failed, g),
+                     num(x->skipped, h), num(x->events, k), human(x->bytes, l));
         errors |= x->failed || x->error;
     }
-    out(m, "\n");
+    fr_md_printf(m, "\n");
     for (size_t i = 0; i < r->n_fetch; i++) {
         const fr_fetch_row *x = &r->fetch[i];
         int logs = x->kind && !strcmp(x->kind, "cloudwatch-logs");
@@ -190,104 +168,110 @@ static void fetch_section(md *m, const fr_report *r)
         const char *one = logs ? "slice" : "object", *many = logs ? "slices" : "objects";
         const char *unit = want == 1 ? one : many;
 
-        out(m, "- ");
+        fr_md_printf(m, "- ");
         code(m, x->source ? x->source : "");
         if (x->failed)
-            out(m, ": %s of %s %s failed: see Problems", num(x->failed, a), num(want, b), unit);
+            fr_md_printf(m, ": %s of %s %s failed: see Problems", num(x->failed, a), num(want, b),
+                         unit);
         else if (x->read < want)
-            out(m, ": incomplete, %s of %s %s read", num(x->read, a), num(want, b), unit);
+            fr_md_printf(m, ": incomplete, %s of %s %s read", num(x->read, a), num(want, b), unit);
         else if (x->error)
-            out(m,
+            fr_md_printf(
+                m,
                 ": %s %s read, but the fetch stopped with an error (the listing may be incomplete)",
                 num(x->read, a), x->read == 1 ? one : many);
         else if (want == 0)
-            out(m, ": nothing to read");
+            fr_md_printf(m, ": nothing to read");
         else
-            out(m, ": all %s %s read", num(want, a), unit);
+            fr_md_printf(m, ": all %s %s read", num(want, a), unit);
         if (x->skipped)
-            out(m, " (%s skipped: outside the period or unsupported)", num(x->skipped, a));
+            fr_md_printf(m, " (%s skipped: outside the period or unsupported)", num(x->skipped, a));
         if (x->error) {
-            out(m, ". Last error: ");
-            text(m, x->error);
+            fr_md_printf(m, ". Last error: ");
+            fr_md_text(m, x->error);
         }
-        out(m, ".\n");
+        fr_md_printf(m, ".\n");
     }
-    out(m, "\n%s CSV: `fetch.csv`.\n",
-        errors ? "The report is incomplete: it covers only what was read."
-               : "The fetch was complete.");
+    fr_md_printf(m, "\n%s CSV: `fetch.csv`.\n",
+                 errors ? "The report is incomplete: it covers only what was read."
+                        : "The fetch was complete.");
 }
 
 /* Writes "- Label: a, b, c." for a non-empty list. */
-static void list_line(md *m, const char *label, char *const *v, size_t n)
+static void list_line(fr_md *m, const char *label, char *const *v, size_t n)
 {
     if (!n)
         return;
-    out(m, "- %s: ", label);
+    fr_md_printf(m, "- %s: ", label);
     for (size_t i = 0; i < n; i++) {
-        out(m, i ? ", " : "");
+        fr_md_printf(m, i ? ", " : "");
         code(m, v[i]);
     }
-    out(m, "\n");
+    fr_md_printf(m, "\n");
 }
 
 /* One line under the coverage sentence: the findings by severity. */
-static void findings_line(md *m, const fr_report *r)
+static void findings_line(fr_md *m, const fr_report *r)
 {
     size_t n[4] = {0};
     for (size_t i = 0; i < r->n_findings; i++)
         n[r->findings[i].severity & 3]++;
     if (r->n_findings)
-        out(m, "\nFindings: **%zu high**, %zu medium, %zu low (see Findings).\n", n[FR_SEV_HIGH],
-            n[FR_SEV_MEDIUM], n[FR_SEV_LOW]);
+        fr_md_printf(m, "\nFindings: **%zu high**, %zu medium, %zu low (see Findings).\n",
+                     n[FR_SEV_HIGH], n[FR_SEV_MEDIUM], n[FR_SEV_LOW]);
     else
-        out(m, "\nFindings: none.\n");
+        fr_md_printf(m, "\nFindings: none.\n");
 }
 
 /* The first screen: period, coverage, findings, then where the inputs came
  * from. */
-static void period_sources(md *m, const fr_report *r, const fr_sources *src)
+static void period_sources(fr_md *m, const fr_report *r, const fr_sources *src)
 {
     char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN];
 
     if (r->n_windows) {
-        out(m, "Period: **%s** to **%s** (UTC, end exclusive), %s windows of %s",
-            fr_time_iso(r->period_start, a), fr_time_iso(r->period_end, b), num(r->n_windows, c),
-            duration(r->window, d));
-        out(m,
-            r->since_given || r->until_given ? ", as requested.\n" : ", from the records found.\n");
+        fr_md_printf(m, "Period: **%s** to **%s** (UTC, end exclusive), %s windows of %s",
+                     fr_time_iso(r->period_start, a), fr_time_iso(r->period_end, b),
+                     num(r->n_windows, c), duration(r->window, d));
+        fr_md_printf(m,
+                     r->since_given || r->until_given ? ", as requested.\n"
+                                                      : ", from the records found.\n");
     } else if (r->totals.excluded == 1 && !r->totals.records) {
-        out(m,
+        fr_md_printf(
+            m,
             "Period: the one record with a start time falls outside --since/--until; there "
             "are no windows.\n");
     } else if (r->totals.excluded && !r->totals.records) {
-        out(m,
+        fr_md_printf(
+            m,
             "Period: all %s records with a start time fall outside --since/--until; there are "
             "no windows.\n",
             num(r->totals.excluded, a));
     } else {
-        out(m, "Period: no records with a start time were found; there are no windows.\n");
+        fr_md_printf(m, "Period: no records with a start time were found; there are no windows.\n");
     }
-    out(m, "\n");
+    fr_md_printf(m, "\n");
     if (fr_md_audit_sentence(m->fp, r))
         m->failed = 1;
     findings_line(m, r);
-    out(m, "\n## Sources\n\n");
+    fr_md_printf(m, "\n## Sources\n\n");
     list_line(m, "Accounts", src->accounts, src->n_accounts);
     list_line(m, "Regions", src->regions, src->n_regions);
     list_line(m, "Flow logs", src->flow_logs, src->n_flow_logs);
     list_line(m, "Log groups", src->log_groups, src->n_log_groups);
     list_line(m, "S3 buckets", src->buckets, src->n_buckets);
     if (!src->named)
-        out(m,
+        fr_md_printf(
+            m,
             "- The input names do not follow the S3 delivery layout: no account, region or "
             "flow log could be read from them.\n");
-    out(m, "\nCommand: ");
+    fr_md_printf(m, "\nCommand: ");
     code(m, r->command_line ? r->command_line : "");
-    out(m, "\n");
+    fr_md_printf(m, "\n");
 }
 
 /* Completeness: files read of found, fetches, malformed lines. */
-static void completeness(md *m, const fr_report *r)
+static void completeness(fr_md *m, const fr_report *r)
 {
     const fr_totals *t = &r->totals;
     char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN];
@@ -301,18 +285,20 @@ static void completeness(md *m, const fr_report *r)
             r->inputs[i].status == FR_INPUT_UNSUPPORTED;
         with_bad += r->inputs[i].malformed > 0;
     }
-    out(m, "\n## Completeness\n\n");
-    out(m, "- Files: %s read of %s found", num(t->files - failed, a), num(t->files, b));
+    fr_md_printf(m, "\n## Completeness\n\n");
+    fr_md_printf(m, "- Files: %s read of %s found", num(t->files - failed, a), num(t->files, b));
     if (damaged)
-        out(m, " (%s of them damaged: read only in part)", num(damaged, c));
+        fr_md_printf(m, " (%s of them damaged: read only in part)", num(damaged, c));
     if (failed)
-        out(m, "; %s could not be read", num(failed, c));
-    out(m, ".\n");
+        fr_md_printf(m, "; %s could not be read", num(failed, c));
+    fr_md_printf(m, ".\n");
     if (t->dirs_failed)
-        out(m, "- Directories: %s could not be read, their files are missing (see Problems).\n",
+        fr_md_printf(
+            m, "- Directories: %s could not be read, their files are missing (see Problems).\n",
             num(t->dirs_failed, a));
     if (t->iface_sample_level) /* SEMANTICS.md "Memory" */
-        out(m,
+        fr_md_printf(
+            m,
             "- Interfaces: more than --max-memory holds; 1 in %s is listed (by a hash of its "
             "id), the %s records (%s bytes) of the others count in the windows and totals "
             "only.\n",
@@ -321,49 +307,53 @@ static void completeness(md *m, const fr_report *r)
     for (size_t i = 0; i < r->n_fetch; i++) {
         const fr_fetch_row *x = &r->fetch[i];
         uint64_t want = x->listed > x->skipped ? x->listed - x->skipped : 0;
-        out(m, "- Fetch of ");
+        fr_md_printf(m, "- Fetch of ");
         code(m, x->source ? x->source : "");
-        out(m, ": %s of %s read%s.\n", num(x->read, a), num(want, b),
-            x->failed || x->error ? ", with errors (see Fetch)" : "");
+        fr_md_printf(m, ": %s of %s read%s.\n", num(x->read, a), num(want, b),
+                     x->failed || x->error ? ", with errors (see Fetch)" : "");
     }
-    out(m, "- Malformed lines: %s in %s %s%s.\n", num(t->malformed, a), num(with_bad, b),
-        with_bad == 1 ? "file" : "files", t->malformed ? " (see Problems)" : "");
-    out(m,
+    fr_md_printf(m, "- Malformed lines: %s in %s %s%s.\n", num(t->malformed, a), num(with_bad, b),
+                 with_bad == 1 ? "file" : "files", t->malformed ? " (see Problems)" : "");
+    fr_md_printf(
+        m,
         "- Records: %s in the period, %s outside it, %s without a start time, %s from Transit "
         "Gateways (not analysed).\n",
         num(t->records, a), num(t->excluded, b), num(t->untimed, c), num(t->tgw_records, d));
 }
 
-static void totals(md *m, const fr_report *r)
+static void totals(fr_md *m, const fr_report *r)
 {
     const fr_totals *t = &r->totals;
     char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN];
 
-    out(m, "\n## Totals\n\n");
-    out(m, "| measure | value |\n|---|---:|\n");
-    out(m, "| records | %s |\n", num(t->records, a));
-    out(m, "| OK records (traffic) | %s |\n", num(t->ok_records, a));
-    out(m, "| accepted records | %s |\n", num(t->accept_records, a));
-    out(m, "| rejected records | %s |\n", num(t->reject_records, a));
-    out(m, "| NODATA records: the interface was idle | %s |\n", num(t->nodata_records, a));
-    out(m, "| SKIPDATA records: AWS dropped records, data lost | %s |\n",
-        num(t->skipdata_records, a));
-    out(m, "| packets | %s |\n", num(t->packets, a));
-    out(m, "| bytes | %s (%s) |\n", num(t->bytes, a), human(t->bytes, b));
-    out(m, "| accepted bytes | %s (%s) |\n", num(t->accept_bytes, a), human(t->accept_bytes, b));
-    out(m, "| rejected bytes | %s (%s) |\n", num(t->reject_bytes, a), human(t->reject_bytes, b));
-    out(m, "| interfaces | %s |\n", num(t->interfaces, a));
-    out(m, "| NODATA time (idle), summed over interfaces | %s s (%s) in %s gaps |\n",
-        num(t->nodata_gap_seconds, a), fr_fmt_hms(t->nodata_gap_seconds, b),
-        num(t->nodata_gaps, c));
-    out(m, "| SKIPDATA time (data lost), summed over interfaces | %s s (%s) in %s gaps |\n",
-        num(t->skipdata_gap_seconds, a), fr_fmt_hms(t->skipdata_gap_seconds, b),
-        num(t->skipdata_gaps, c));
+    fr_md_printf(m, "\n## Totals\n\n");
+    fr_md_printf(m, "| measure | value |\n|---|---:|\n");
+    fr_md_printf(m, "| records | %s |\n", num(t->records, a));
+    fr_md_printf(m, "| OK records (traffic) | %s |\n", num(t->ok_records, a));
+    fr_md_printf(m, "| accepted records | %s |\n", num(t->accept_records, a));
+    fr_md_printf(m, "| rejected records | %s |\n", num(t->reject_records, a));
+    fr_md_printf(m, "| NODATA records: the interface was idle | %s |\n", num(t->nodata_records, a));
+    fr_md_printf(m, "| SKIPDATA records: AWS dropped records, data lost | %s |\n",
+                 num(t->skipdata_records, a));
+    fr_md_printf(m, "| packets | %s |\n", num(t->packets, a));
+    fr_md_printf(m, "| bytes | %s (%s) |\n", num(t->bytes, a), human(t->bytes, b));
+    fr_md_printf(m, "| accepted bytes | %s (%s) |\n", num(t->accept_bytes, a),
+                 human(t->accept_bytes, b));
+    fr_md_printf(m, "| rejected bytes | %s (%s) |\n", num(t->reject_bytes, a),
+                 human(t->reject_bytes, b));
+    fr_md_printf(m, "| interfaces | %s |\n", num(t->interfaces, a));
+    fr_md_printf(m, "| NODATA time (idle), summed over interfaces | %s s (%s) in %s gaps |\n",
+                 num(t->nodata_gap_seconds, a), fr_fmt_hms(t->nodata_gap_seconds, b),
+                 num(t->nodata_gaps, c));
+    fr_md_printf(m,
+                 "| SKIPDATA time (data lost), summed over interfaces | %s s (%s) in %s gaps |\n",
+                 num(t->skipdata_gap_seconds, a), fr_fmt_hms(t->skipdata_gap_seconds, b),
+                 num(t->skipdata_gaps, c));
 }
 
 /* Problems: failed files, then malformed lines grouped by reason. Returns
  * 0, or -1 when out of memory. */
-static int problems(md *m, const fr_report *r)
+static int problems(fr_md *m, const fr_report *r)
 {
     char a[FR_FMT_LEN], b[FR_FMT_LEN];
     fr_reason_group *g = NULL;
@@ -380,114 +370,116 @@ static int problems(md *m, const fr_report *r)
         free(g);
         return -1;
     }
-    out(m, "\n## Problems\n\n");
+    fr_md_printf(m, "\n## Problems\n\n");
     for (size_t i = 0; i < r->n_inputs; i++) {
         const fr_input_row *in = &r->inputs[i];
         if (in->status == FR_INPUT_OK)
             continue;
-        out(m, "- ");
+        fr_md_printf(m, "- ");
         code(m, shortn[i]);
         if (in->etag) {
-            out(m, " (ETag ");
+            fr_md_printf(m, " (ETag ");
             code(m, in->etag);
-            out(m, ")");
+            fr_md_printf(m, ")");
         }
-        out(m, ": %s: ", in->is_dir ? "unreadable directory" : status_name(in->status));
-        text(m, in->error ? in->error : "");
-        out(m, "\n");
+        fr_md_printf(m, ": %s: ", in->is_dir ? "unreadable directory" : status_name(in->status));
+        fr_md_text(m, in->error ? in->error : "");
+        fr_md_printf(m, "\n");
     }
     if (bad_files)
-        out(m, "\n");
+        fr_md_printf(m, "\n");
     if (ng || unkept) {
-        out(m,
+        fr_md_printf(
+            m,
             "Malformed lines by reason (every kept example: `problems.csv`, sheet Problems):\n\n");
-        out(m, "| reason | lines | files | first examples |\n|---|---:|---:|---|\n");
+        fr_md_printf(m, "| reason | lines | files | first examples |\n|---|---:|---:|---|\n");
         for (size_t k = 0; k < ng; k++) {
-            out(m, "| ");
-            text(m, g[k].reason);
-            out(m, " | %s | %s | ", num(g[k].lines, a), num(g[k].files, b));
+            fr_md_printf(m, "| ");
+            fr_md_text(m, g[k].reason);
+            fr_md_printf(m, " | %s | %s | ", num(g[k].lines, a), num(g[k].files, b));
             unsigned shown = 0;
             for (size_t i = g[k].first_input; i < r->n_inputs && shown < 3; i++) {
                 const fr_input_row *in = &r->inputs[i];
                 for (size_t j = 0; j < in->n_examples && shown < 3; j++) {
                     if (strcmp(in->examples[j].reason ? in->examples[j].reason : "", g[k].reason))
                         continue;
-                    out(m, shown++ ? ", " : "");
-                    text(m, shortn[i]);
-                    out(m, in->line_unit_event ? ":event %" PRIu64 : ":%" PRIu64,
-                        in->examples[j].line);
+                    fr_md_printf(m, shown++ ? ", " : "");
+                    fr_md_text(m, shortn[i]);
+                    fr_md_printf(m, in->line_unit_event ? ":event %" PRIu64 : ":%" PRIu64,
+                                 in->examples[j].line);
                 }
             }
-            out(m, " |\n");
+            fr_md_printf(m, " |\n");
         }
         if (unkept)
-            out(m, "| (not kept: beyond the first 10 examples of a file) | %s | | |\n",
-                num(unkept, a));
+            fr_md_printf(m, "| (not kept: beyond the first 10 examples of a file) | %s | | |\n",
+                         num(unkept, a));
     }
     if (r->n_unknown_fields) {
-        out(m, "\nUnknown field names (kept, not analysed): ");
+        fr_md_printf(m, "\nUnknown field names (kept, not analysed): ");
         for (size_t i = 0; i < r->n_unknown_fields; i++) {
-            out(m, i ? ", " : "");
+            fr_md_printf(m, i ? ", " : "");
             code(m, r->unknown_fields[i]);
         }
-        out(m, ".\n");
+        fr_md_printf(m, ".\n");
     }
     free(g);
     free(shortn);
     return 0;
 }
 
-static void inputs(md *m, const fr_report *r)
+static void inputs(fr_md *m, const fr_report *r)
 {
     const fr_totals *t = &r->totals;
     char a[FR_FMT_LEN], b[FR_FMT_LEN];
 
-    out(m, "\n## Inputs\n\n");
-    out(m, "| what | count |\n|---|---:|\n");
-    out(m, "| files | %s |\n", num(t->files, a));
-    out(m, "| files damaged, unreadable or unsupported | %s |\n", num(t->files_failed, a));
+    fr_md_printf(m, "\n## Inputs\n\n");
+    fr_md_printf(m, "| what | count |\n|---|---:|\n");
+    fr_md_printf(m, "| files | %s |\n", num(t->files, a));
+    fr_md_printf(m, "| files damaged, unreadable or unsupported | %s |\n", num(t->files_failed, a));
     if (t->dirs_failed)
-        out(m, "| directories that could not be read | %s |\n", num(t->dirs_failed, a));
-    out(m, "| bytes read | %s (%s) |\n", num(t->size, a), human(t->size, b));
-    out(m, "| bytes of text | %s (%s) |\n", num(t->text_bytes, a), human(t->text_bytes, b));
-    out(m, "| lines | %s |\n", num(t->lines, a));
-    out(m, "| header lines | %s |\n", num(t->header_lines, a));
-    out(m, "| records in the period | %s |\n", num(t->records, a));
-    out(m, "| records outside the period (excluded) | %s |\n", num(t->excluded, a));
-    out(m, "| records without a start time | %s |\n", num(t->untimed, a));
-    out(m, "| Transit Gateway records (not analysed) | %s |\n", num(t->tgw_records, a));
-    out(m, "| malformed lines | %s |\n", num(t->malformed, a));
-    out(m, "\nEvery file: `inputs.csv`.\n");
+        fr_md_printf(m, "| directories that could not be read | %s |\n", num(t->dirs_failed, a));
+    fr_md_printf(m, "| bytes read | %s (%s) |\n", num(t->size, a), human(t->size, b));
+    fr_md_printf(m, "| bytes of text | %s (%s) |\n", num(t->text_bytes, a),
+                 human(t->text_bytes, b));
+    fr_md_printf(m, "| lines | %s |\n", num(t->lines, a));
+    fr_md_printf(m, "| header lines | %s |\n", num(t->header_lines, a));
+    fr_md_printf(m, "| records in the period | %s |\n", num(t->records, a));
+    fr_md_printf(m, "| records outside the period (excluded) | %s |\n", num(t->excluded, a));
+    fr_md_printf(m, "| records without a start time | %s |\n", num(t->untimed, a));
+    fr_md_printf(m, "| Transit Gateway records (not analysed) | %s |\n", num(t->tgw_records, a));
+    fr_md_printf(m, "| malformed lines | %s |\n", num(t->malformed, a));
+    fr_md_printf(m, "\nEvery file: `inputs.csv`.\n");
 }
 
-static void busiest_windows(md *m, const fr_report *r)
+static void busiest_windows(fr_md *m, const fr_report *r)
 {
     char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN], e[FR_FMT_LEN], f[FR_FMT_LEN],
         g[FR_FMT_LEN];
     size_t idx[MD_BUSIEST];
     size_t nb = busiest(r, idx);
 
-    out(m, "\n## Busiest windows\n\n");
+    fr_md_printf(m, "\n## Busiest windows\n\n");
     if (!nb) {
-        out(m, "No traffic in the period.\n");
+        fr_md_printf(m, "No traffic in the period.\n");
         return;
     }
-    out(m,
-        "| window start (UTC) | records | rejected | packets | bytes | interfaces |\n"
-        "|---|---:|---:|---:|---:|---:|\n");
+    fr_md_printf(m,
+                 "| window start (UTC) | records | rejected | packets | bytes | interfaces |\n"
+                 "|---|---:|---:|---:|---:|---:|\n");
     for (size_t i = 0; i < nb; i++) {
         const fr_window_row *w = &r->windows[idx[i]];
-        out(m, "| %s | %s | %s | %s | %s (%s) | %s |\n", fr_time_iso(w->start, a),
-            num(w->records, b), num(w->reject_records, c), num(w->packets, d), num(w->bytes, e),
-            human(w->bytes, f), num(w->interfaces, g));
+        fr_md_printf(m, "| %s | %s | %s | %s | %s (%s) | %s |\n", fr_time_iso(w->start, a),
+                     num(w->records, b), num(w->reject_records, c), num(w->packets, d),
+                     num(w->bytes, e), human(w->bytes, f), num(w->interfaces, g));
     }
-    out(m, "\nEvery window: `windows.csv`.\n");
+    fr_md_printf(m, "\nEvery window: `windows.csv`.\n");
 }
 
 /* Gaps: NODATA, SKIPDATA and SILENT apart, per interface, then the list
  * (gaps.csv's rows, SILENT stretches included). Returns 0, or -1 when out
  * of memory. */
-static int gaps(md *m, const fr_report *r)
+static int gaps(fr_md *m, const fr_report *r)
 {
     static const char *const what[3] = {" (idle)", " (data lost)", " (no records)"};
     const fr_totals *t = &r->totals;
@@ -498,24 +490,25 @@ static int gaps(md *m, const fr_report *r)
 
     if (n == (size_t)-1)
         return -1;
-    out(m, "\n## Gaps\n\n");
-    out(m,
-        "NODATA means the interface was idle: no traffic in the aggregation interval. "
-        "SKIPDATA means AWS dropped records: traffic happened and its data is lost. "
-        "SILENT means no record of any status for longer than %s.\n\n",
-        duration(r->silent_gap ? r->silent_gap : 1, a));
-    out(m, "- NODATA: %s %s, %s s (%s) in all.\n", num(t->nodata_gaps, a),
-        t->nodata_gaps == 1 ? "gap" : "gaps", num(t->nodata_gap_seconds, b),
-        fr_fmt_hms(t->nodata_gap_seconds, c));
-    out(m, "- SKIPDATA: %s %s, %s s (%s) in all.\n", num(t->skipdata_gaps, a),
-        t->skipdata_gaps == 1 ? "gap" : "gaps", num(t->skipdata_gap_seconds, b),
-        fr_fmt_hms(t->skipdata_gap_seconds, c));
-    out(m, "- SILENT: %s %s, %s s (%s) in all.\n", num(t->silent_gaps, a),
-        t->silent_gaps == 1 ? "stretch" : "stretches", num(t->silent_seconds, b),
-        fr_fmt_hms(t->silent_seconds, c));
+    fr_md_printf(m, "\n## Gaps\n\n");
+    fr_md_printf(m,
+                 "NODATA means the interface was idle: no traffic in the aggregation interval. "
+                 "SKIPDATA means AWS dropped records: traffic happened and its data is lost. "
+                 "SILENT means no record of any status for longer than %s.\n\n",
+                 duration(r->silent_gap ? r->silent_gap : 1, a));
+    fr_md_printf(m, "- NODATA: %s %s, %s s (%s) in all.\n", num(t->nodata_gaps, a),
+                 t->nodata_gaps == 1 ? "gap" : "gaps", num(t->nodata_gap_seconds, b),
+                 fr_fmt_hms(t->nodata_gap_seconds, c));
+    fr_md_printf(m, "- SKIPDATA: %s %s, %s s (%s) in all.\n", num(t->skipdata_gaps, a),
+                 t->skipdata_gaps == 1 ? "gap" : "gaps", num(t->skipdata_gap_seconds, b),
+                 fr_fmt_hms(t->skipdata_gap_seconds, c));
+    fr_md_printf(m, "- SILENT: %s %s, %s s (%s) in all.\n", num(t->silent_gaps, a),
+                 t->silent_gaps == 1 ? "stretch" : "stretches", num(t->silent_seconds, b),
+                 fr_fmt_hms(t->silent_seconds, c));
     if (!n)
         return 0;
-    out(m,
+    fr_md_printf(
+        m,
         "\n| interface | NODATA gaps | NODATA time | SKIPDATA gaps | SKIPDATA time | SILENT "
         "stretches | SILENT time |\n"
         "|---|---:|---:|---:|---:|---:|---:|\n");
@@ -530,113 +523,118 @@ static int gaps(md *m, const fr_report *r)
         }
         if (rows++ >= MD_MAX_ROWS)
             continue;
-        out(m, "| ");
-        text(m, id);
-        out(m, " | %s | %s s (%s) | %s | %s s (%s) | %s | %s s (%s) |\n", num(ng[0], a),
-            num(secs[0], b), fr_fmt_hms(secs[0], c), num(ng[1], d), num(secs[1], e),
-            fr_fmt_hms(secs[1], f), num(ng[2], h), num(secs[2], k), fr_fmt_hms(secs[2], l));
+        fr_md_printf(m, "| ");
+        fr_md_text(m, id);
+        fr_md_printf(m, " | %s | %s s (%s) | %s | %s s (%s) | %s | %s s (%s) |\n", num(ng[0], a),
+                     num(secs[0], b), fr_fmt_hms(secs[0], c), num(ng[1], d), num(secs[1], e),
+                     fr_fmt_hms(secs[1], f), num(ng[2], h), num(secs[2], k),
+                     fr_fmt_hms(secs[2], l));
     }
     if (rows > MD_MAX_ROWS)
-        out(m, "\nThe first %d of %s interfaces are shown.\n", MD_MAX_ROWS, num(rows, a));
-    out(m,
-        "\n| interface | kind | start (UTC) | end (UTC) | seconds | duration | records |\n"
-        "|---|---|---|---|---:|---:|---:|\n");
+        fr_md_printf(m, "\nThe first %d of %s interfaces are shown.\n", MD_MAX_ROWS, num(rows, a));
+    fr_md_printf(m,
+                 "\n| interface | kind | start (UTC) | end (UTC) | seconds | duration | records |\n"
+                 "|---|---|---|---|---:|---:|---:|\n");
     for (size_t i = 0; i < n && i < MD_MAX_ROWS; i++) {
         const fr_gap_row *g = v[i];
         uint64_t secs = g->end > g->start ? (uint64_t)(g->end - g->start) : 0;
-        out(m, "| ");
-        text(m, g->interface_id);
-        out(m, " | %s%s | %s | %s | %s | %s | %s |\n", fr_gap_kind_name(g->kind),
-            what[(unsigned)g->kind % 3], fr_time_iso(g->start, a), fr_time_iso(g->end, b),
-            num(secs, c), fr_fmt_hms(secs, d), num(g->records, e));
+        fr_md_printf(m, "| ");
+        fr_md_text(m, g->interface_id);
+        fr_md_printf(m, " | %s%s | %s | %s | %s | %s | %s |\n", fr_gap_kind_name(g->kind),
+                     what[(unsigned)g->kind % 3], fr_time_iso(g->start, a), fr_time_iso(g->end, b),
+                     num(secs, c), fr_fmt_hms(secs, d), num(g->records, e));
     }
     if (n > MD_MAX_ROWS)
-        out(m, "\n%s more gaps in `gaps.csv`.\n", num(n - MD_MAX_ROWS, a));
+        fr_md_printf(m, "\n%s more gaps in `gaps.csv`.\n", num(n - MD_MAX_ROWS, a));
     free((void *)v);
     return 0;
 }
 
-static void tops(md *m, const fr_report *r)
+static void tops(fr_md *m, const fr_report *r)
 {
     char a[FR_FMT_LEN], b[FR_FMT_LEN], c[FR_FMT_LEN], d[FR_FMT_LEN], e[FR_FMT_LEN], f[FR_FMT_LEN],
         p[FR_FMT_LEN];
 
-    out(m, "\n## Top talkers\n\nOK records by source and destination, by bytes.\n\n");
+    fr_md_printf(m, "\n## Top talkers\n\nOK records by source and destination, by bytes.\n\n");
     if (r->n_talkers) {
-        out(m,
-            "| rank | source | destination | records | packets | bytes |\n"
-            "|---:|---|---|---:|---:|---:|\n");
+        fr_md_printf(m,
+                     "| rank | source | destination | records | packets | bytes |\n"
+                     "|---:|---|---|---:|---:|---:|\n");
         for (size_t i = 0; i < r->n_talkers && i < MD_MAX_ROWS; i++) {
             const fr_talker_row *x = &r->talkers[i];
             char s1[FR_ADDR_STRLEN], s2[FR_ADDR_STRLEN];
-            out(m, "| %s | %s | %s | %s | %s | %s (%s) |\n", num(i + 1, f),
-                fr_addr_format(&x->src, s1), fr_addr_format(&x->dst, s2), num(x->records, a),
-                num(x->packets, b), num(x->bytes, c), human(x->bytes, d));
+            fr_md_printf(m, "| %s | %s | %s | %s | %s | %s (%s) |\n", num(i + 1, f),
+                         fr_addr_format(&x->src, s1), fr_addr_format(&x->dst, s2),
+                         num(x->records, a), num(x->packets, b), num(x->bytes, c),
+                         human(x->bytes, d));
         }
     } else {
-        out(m, "None.\n");
+        fr_md_printf(m, "None.\n");
     }
     topn_note(m, &r->talkers_info, r->n_talkers, "top_talkers.csv");
 
-    out(m, "\n## Top rejected sources\n\nREJECT records by source, by records.\n\n");
+    fr_md_printf(m, "\n## Top rejected sources\n\nREJECT records by source, by records.\n\n");
     if (r->n_rejected) {
-        out(m, "| rank | source | records | packets | bytes |\n|---:|---|---:|---:|---:|\n");
+        fr_md_printf(m,
+                     "| rank | source | records | packets | bytes |\n|---:|---|---:|---:|---:|\n");
         for (size_t i = 0; i < r->n_rejected && i < MD_MAX_ROWS; i++) {
             const fr_rejected_row *x = &r->rejected[i];
             char s1[FR_ADDR_STRLEN];
-            out(m, "| %s | %s | %s | %s | %s (%s) |\n", num(i + 1, f), fr_addr_format(&x->src, s1),
-                num(x->records, a), num(x->packets, b), num(x->bytes, c), human(x->bytes, d));
+            fr_md_printf(m, "| %s | %s | %s | %s | %s (%s) |\n", num(i + 1, f),
+                         fr_addr_format(&x->src, s1), num(x->records, a), num(x->packets, b),
+                         num(x->bytes, c), human(x->bytes, d));
         }
     } else {
-        out(m, "None.\n");
+        fr_md_printf(m, "None.\n");
     }
     topn_note(m, &r->rejected_info, r->n_rejected, "top_rejected.csv");
 
-    out(m,
-        "\n## Top destination ports\n\nOK records by protocol and destination port, "
-        "by bytes.\n\n");
+    fr_md_printf(m,
+                 "\n## Top destination ports\n\nOK records by protocol and destination port, "
+                 "by bytes.\n\n");
     if (r->n_ports) {
-        out(m,
+        fr_md_printf(
+            m,
             "| rank | protocol | port | records | accepted | rejected | packets | bytes |\n"
             "|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (size_t i = 0; i < r->n_ports && i < MD_MAX_ROWS; i++) {
             const fr_port_row *x = &r->ports[i];
             char g[FR_FMT_LEN];
-            out(m, "| %s | %s | %u | %s | %s | %s | %s | %s (%s) |\n", num(i + 1, f),
-                fr_fmt_proto(x->protocol, p), x->dstport, num(x->records, a),
-                num(x->accept_records, b), num(x->reject_records, c), num(x->packets, d),
-                num(x->bytes, e), human(x->bytes, g));
+            fr_md_printf(m, "| %s | %s | %u | %s | %s | %s | %s | %s (%s) |\n", num(i + 1, f),
+                         fr_fmt_proto(x->protocol, p), x->dstport, num(x->records, a),
+                         num(x->accept_records, b), num(x->reject_records, c), num(x->packets, d),
+                         num(x->bytes, e), human(x->bytes, g));
         }
     } else {
-        out(m, "None.\n");
+        fr_md_printf(m, "None.\n");
     }
     topn_note(m, &r->ports_info, r->n_ports, "top_ports.csv");
 }
 
-static void footer(md *m, const fr_report *r)
+static void footer(fr_md *m, const fr_report *r)
 {
     char a[FR_FMT_LEN], b[FR_FMT_LEN], hex[65];
     size_t remote = 0;
 
-    out(m, "\n---\n\nMade by flowreport %s. ", r->version ? r->version : "");
-    out(m, "Inputs SHA-256: `%s`.", fr_hex_sha256(r->inputs_sha256, hex));
+    fr_md_printf(m, "\n---\n\nMade by flowreport %s. ", r->version ? r->version : "");
+    fr_md_printf(m, "Inputs SHA-256: `%s`.", fr_hex_sha256(r->inputs_sha256, hex));
     for (size_t i = 0; i < r->n_inputs; i++)
         remote += r->inputs[i].etag != NULL;
     if (remote)
-        out(m, " %s of the %s inputs %s fetched: their ETags are in `inputs.csv`.", num(remote, a),
-            num(r->n_inputs, b), remote == 1 ? "was" : "were");
-    out(m, "\n");
+        fr_md_printf(m, " %s of the %s inputs %s fetched: their ETags are in `inputs.csv`.",
+                     num(remote, a), num(r->n_inputs, b), remote == 1 ? "was" : "were");
+    fr_md_printf(m, "\n");
     if (fr_md_provenance(m->fp, r))
         m->failed = 1;
-    out(m,
-        "\nThis file is GitHub-flavoured Markdown (GFM): its tables need a GFM renderer "
-        "such as GitHub or cmark-gfm.\n");
+    fr_md_printf(m,
+                 "\nThis file is GitHub-flavoured Markdown (GFM): its tables need a GFM renderer "
+                 "such as GitHub or cmark-gfm.\n");
 }
 
 fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen)
 {
     fr_sources src;
-    md m = {NULL, 0};
+    fr_md m = {NULL, 0};
     int nomem = 0;
 
     if (fr_sources_collect(r, &src)) {
@@ -647,7 +645,7 @@ fr_err fr_write_md(const fr_report *r, fr_output *o, char *errbuf, size_t errlen
         fr_sources_clear(&src);
         return FR_ERR_IO;
     }
-    out(&m, "# VPC Flow Logs audit summary\n\n");
+    fr_md_printf(&m, "# VPC Flow Logs audit summary\n\n");
     period_sources(&m, r, &src);
     fr_sources_clear(&src);
     completeness(&m, r);

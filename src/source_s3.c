@@ -16,6 +16,7 @@
 
 #include "fr_interrupt.h"
 #include "fr_remote.h"
+#include "fr_xml.h"
 
 /* Which objects can hold records of [since, until). AWS names a flow-log
  * file after the start of its 5-minute capture window and it holds records
@@ -221,139 +222,6 @@ static int keep_time(const fr_s3_source *s, int64_t t)
     return 1;
 }
 
-/* ---- XML ---- */
-
-/* Finds "<tag>" in [p, end). Returns a pointer to it or NULL. */
-static const char *find_str(const char *p, const char *end, const char *str)
-{
-    size_t n = strlen(str);
-    for (; p && p + n <= end; p++) {
-        p = memchr(p, str[0], (size_t)(end - p));
-        if (!p || p + n > end)
-            return NULL;
-        if (memcmp(p, str, n) == 0)
-            return p;
-    }
-    return NULL;
-}
-
-/* Finds element <tag>text</tag> (or <tag/>) in [p, end): sets its text
- * span and *after to the end of the element. Returns 1 found, 0 absent, -1
- * malformed (no closing tag). */
-static int find_elem(const char *p, const char *end, const char *tag, const char **vs,
-                     const char **ve, const char **after)
-{
-    char open[64], close[64];
-    snprintf(open, sizeof open, "<%s", tag);
-    snprintf(close, sizeof close, "</%s>", tag);
-    size_t on = strlen(open);
-    for (;;) {
-        const char *o = find_str(p, end, open);
-        if (!o)
-            return 0;
-        const char *q = o + on;
-        if (q < end && *q == '>') {
-            *vs = q + 1;
-            const char *c = find_str(*vs, end, close);
-            if (!c)
-                return -1;
-            *ve = c;
-            *after = c + strlen(close);
-            return 1;
-        }
-        if (q + 1 < end && q[0] == '/' && q[1] == '>') {
-            *vs = *ve = q;
-            *after = q + 2;
-            return 1;
-        }
-        p = q; /* a longer tag name with the same start */
-    }
-}
-
-/* Appends the UTF-8 encoding of code point cp to out. Returns bytes or 0. */
-static size_t put_utf8(char *out, unsigned long cp)
-{
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* Unescapes XML text [s, e) (the five entities and character references)
- * into a new string. Returns it; NULL with *bad = 1 for a malformed entity,
- * NULL with *bad = 0 when out of memory. */
-static char *xml_text(const char *s, const char *e, int *bad)
-{
-    static const struct {
-        const char *ent;
-        char c;
-    } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
-    *bad = 0;
-    char *out = malloc((size_t)(e - s) + 1), *o = out;
-    if (!out)
-        return NULL;
-    while (s < e) {
-        if (*s != '&') {
-            *o++ = *s++;
-            continue;
-        }
-        const char *semi = memchr(s, ';', (size_t)(e - s));
-        size_t n = semi ? (size_t)(semi - s) + 1 : 0;
-        int done = 0;
-        for (size_t i = 0; semi && i < sizeof ents / sizeof ents[0]; i++) {
-            if (n == strlen(ents[i].ent) && memcmp(s, ents[i].ent, n) == 0) {
-                *o++ = ents[i].c;
-                done = 1;
-            }
-        }
-        if (!done && semi && n > 3 && n < 12 && s[1] == '#') {
-            int hex = s[2] == 'x';
-            unsigned long cp = 0;
-            const char *p = s + 2 + hex;
-            for (; p < semi; p++) {
-                int v = *p >= '0' && *p <= '9'      ? *p - '0'
-                    : hex && *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
-                    : hex && *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
-                                                    : -1;
-                if (v < 0)
-                    break;
-                cp = cp * (hex ? 16 : 10) + (unsigned long)v;
-            }
-            size_t k = p == semi && p > s + 2 + hex ? put_utf8(o, cp) : 0;
-            if (k) {
-                o += k;
-                done = 1;
-            }
-        }
-        if (!done) {
-            free(out);
-            *bad = 1;
-            return NULL;
-        }
-        s = semi + 1;
-    }
-    *o = '\0';
-    return out;
-}
-
 /* ---- listing ---- */
 
 /* Adds the counters of one call. */
@@ -423,60 +291,60 @@ fail:
     return FR_ERR_NOMEM;
 }
 
+/* The decoded text of child name of el into *out (a new string). Returns
+ * 1, 0 when absent (*out NULL), -1 malformed, -2 out of memory. */
+static int child_text(const fr_xml_el *el, const char *name, char **out)
+{
+    fr_xml_el v;
+    int bad, r = fr_xml_child_named(el->vs, el->ve, name, &v);
+    *out = NULL;
+    if (r != 1)
+        return r;
+    if (!(*out = fr_xml_text(v.vs, v.ve, &bad)))
+        return bad ? -1 : -2;
+    return 1;
+}
+
 /* Parses one ListObjectsV2 page: objects go to consider(), common prefixes
  * to children. Returns FR_OK, FR_ERR_REMOTE (malformed) or FR_ERR_NOMEM. */
 static fr_err parse_page(fr_s3_source *s, const char *prefix, const char *xml, size_t len,
                          strvec *children, int *truncated, char **next, char *errbuf, size_t errlen)
 {
     size_t plen = strlen(prefix);
-    const char *end = xml + len, *p, *vs, *ve, *after;
-    int bad = 0;
+    const char *end = xml + len, *p = xml;
+    fr_xml_el root, el;
+    int r;
     *truncated = 0;
     *next = NULL;
-    if (!find_str(xml, end, "<ListBucketResult"))
+    if (fr_xml_child(&p, end, &root) != 1 || !fr_xml_is(&root, "ListBucketResult"))
         goto malformed;
-    for (p = xml;;) {
-        int r = find_elem(p, end, "Contents", &vs, &ve, &after);
-        if (r < 0)
-            goto malformed;
-        if (r == 0)
-            break;
-        const char *cs = vs, *ce = ve, *ks, *ke, *a2;
-        p = after;
-        if (find_elem(cs, ce, "Key", &ks, &ke, &a2) != 1)
-            goto malformed;
-        char *key = xml_text(ks, ke, &bad);
-        if (!key)
+    /* the objects first, then the folders, each in the page's order */
+    for (p = root.vs; (r = fr_xml_child(&p, root.ve, &el)) == 1;) {
+        if (!fr_xml_is(&el, "Contents"))
+            continue;
+        char *key, *etag;
+        if ((r = child_text(&el, "Key", &key)) != 1)
             goto text_fail;
-        char *etag = NULL;
-        if (find_elem(cs, ce, "ETag", &vs, &ve, &a2) == 1) {
-            etag = xml_text(vs, ve, &bad);
-            if (!etag) {
-                free(key);
-                goto text_fail;
-            }
-            size_t en = strlen(etag);
-            if (en >= 2 && etag[0] == '"' && etag[en - 1] == '"') {
-                memmove(etag, etag + 1, en - 2);
-                etag[en - 2] = '\0';
-            }
+        if ((r = child_text(&el, "ETag", &etag)) < 0) {
+            free(key);
+            goto text_fail;
+        }
+        size_t en = etag ? strlen(etag) : 0;
+        if (en >= 2 && etag[0] == '"' && etag[en - 1] == '"') {
+            memmove(etag, etag + 1, en - 2);
+            etag[en - 2] = '\0';
         }
         fr_err e = consider(s, key, etag);
         if (e != FR_OK)
             return e;
     }
-    for (p = xml;;) {
-        int r = find_elem(p, end, "CommonPrefixes", &vs, &ve, &after);
-        if (r < 0)
-            goto malformed;
-        if (r == 0)
-            break;
-        p = after;
-        const char *ps, *pe, *a2;
-        if (find_elem(vs, ve, "Prefix", &ps, &pe, &a2) != 1)
-            goto malformed;
-        char *pre = xml_text(ps, pe, &bad);
-        if (!pre)
+    if (r < 0)
+        goto malformed;
+    for (p = root.vs; (r = fr_xml_child(&p, root.ve, &el)) == 1;) {
+        if (!fr_xml_is(&el, "CommonPrefixes"))
+            continue;
+        char *pre;
+        if ((r = child_text(&el, "Prefix", &pre)) != 1)
             goto text_fail;
         size_t n = strlen(pre);
         /* A child folder lies below the prefix asked for and ends with the
@@ -489,18 +357,22 @@ static fr_err parse_page(fr_s3_source *s, const char *prefix, const char *xml, s
         if (strvec_push(children, pre) != 0)
             return FR_ERR_NOMEM;
     }
-    if (find_elem(xml, end, "IsTruncated", &vs, &ve, &after) == 1)
-        *truncated = ve - vs == 4 && memcmp(vs, "true", 4) == 0;
+    if (r < 0 || (r = fr_xml_child_named(root.vs, root.ve, "IsTruncated", &el)) < 0)
+        goto malformed;
+    if (r == 1)
+        *truncated = el.ve - el.vs == 4 && memcmp(el.vs, "true", 4) == 0;
     if (*truncated) {
-        if (find_elem(xml, end, "NextContinuationToken", &vs, &ve, &after) != 1 || vs == ve)
-            goto malformed;
-        *next = xml_text(vs, ve, &bad);
-        if (!*next)
+        if ((r = child_text(&root, "NextContinuationToken", next)) != 1)
             goto text_fail;
+        if (!**next) {
+            free(*next);
+            *next = NULL;
+            goto malformed;
+        }
     }
     return FR_OK;
 text_fail:
-    if (!bad)
+    if (r == -2)
         return FR_ERR_NOMEM;
 malformed:
     snprintf(errbuf, errlen, "s3://%s: malformed ListObjectsV2 response", s->bucket);

@@ -623,7 +623,8 @@ int main(int argc, char **argv)
     fr_progress_free(prog); /* erases the line before anything else is printed */
     prog = NULL;
     if (err != FR_OK) {
-        say("flowreport: %s\n", errbuf[0] ? errbuf : fr_strerror(err));
+        say("flowreport: %s%s\n", errbuf[0] ? errbuf : fr_strerror(err),
+            err == FR_ERR_FORMAT ? "; nothing was written" : "");
         status = err == FR_ERR_RANGE || err == FR_ERR_USAGE || err == FR_ERR_FORMAT ? EXIT_USAGE
                                                                                     : EXIT_FATAL;
         goto done;

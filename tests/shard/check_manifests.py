@@ -242,10 +242,13 @@ def check_batch(d, runner, run_states):
     if not st0 or st0 == st1:
         err(f"submit-shards.json: the shards' --save-state is not per index ({st0})")
     margs = flowreport_argv(merge.get("containerOverrides", {}).get("command", []), [], 0)
-    prefix = [a for a in margs if a.startswith("s3://")]
-    if not st0 or len(prefix) != 1 or not st0.startswith(prefix[0]) or \
-            "/" in st0[len(prefix[0]):]:
-        err(f"submit-merge.json: the merge reads {prefix}, the shards write {st0}")
+    # the merge names every shard's state (a missing one then stops it,
+    # rather than merging a partial night)
+    urls = [a for a in margs if a.startswith("s3://")]
+    want = [option(flowreport_argv(cmd, ["AWS_BATCH_JOB_ARRAY_INDEX"], k), "--save-state")
+            for k in range(size if isinstance(size, int) else 0)]
+    if not st0 or urls != want:
+        err(f"submit-merge.json: the merge reads {urls}, the shards write {want}")
     if not option(margs, "-o"):
         err("submit-merge.json: the merge has no -o")
     mounts = [m.get("containerPath") for m in

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* reduce: per-worker aggregates of windows, interfaces, gaps and top tables. */
-#include "fr_reduce.h"
+/* reduce: per-worker aggregates of windows, interfaces, gaps and top tables:
+ * adding records, merging, interface sampling and state files (the report
+ * tables are built in reduce_report.c). */
+#include "fr_reduce_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,60 +15,6 @@
 
 /* Interface ids (eni- and 17 hex digits) fit a three-word key. */
 #define IFACE_KEY 24
-
-typedef struct win_val {
-    uint64_t records, ok, accept, reject, nodata, skipdata;
-    uint64_t packets, bytes, accept_bytes, reject_bytes;
-} win_val;
-
-typedef fr_interval interval;
-
-/* Adds v to *x, stopping at UINT64_MAX instead of wrapping. */
-static inline void sat_add(uint64_t *x, uint64_t v)
-{
-    if (__builtin_add_overflow(*x, v, x))
-        *x = UINT64_MAX;
-}
-
-typedef struct ivlist {
-    size_t n, cap, merged; /* merged: length after the last compaction */
-    interval *v;
-} ivlist;
-
-typedef struct iface_val {
-    uint64_t records, ok, nodata, skipdata, accept, reject, packets, bytes;
-    int64_t first_start, last_end;
-    char *account; /* smallest account-id seen, or NULL */
-    size_t account_len;
-    int64_t last_widx, last_skip_widx;
-    ivlist gaps[2];
-    ivlist okiv; /* intervals of OK records (coverage) */
-} iface_val;
-
-struct fr_agg {
-    fr_reduce_opts o;
-    int has_time;
-    int64_t min_start, max_start;
-    fr_ktab windows; /* int64 window index -> win_val */
-    fr_strtab iface_names;
-    fr_ktab iface_keys; /* names of up to 24 bytes, zero-padded -> index */
-    iface_val *ifaces; /* parallel to iface_names */
-    size_t ifaces_cap;
-    fr_ktab pairs; /* (iface << 32 | window) -> nothing */
-    fr_ktab skippairs; /* the same for SKIPDATA records */
-    fr_fcount *fc; /* the findings' counters, NULL without --audit options */
-    /* past o.max_ifaces interfaces: only ids whose hash has its top
-     * iface_level bits zero are kept; the rest are summed in `other` */
-    int iface_level;
-    iface_val other;
-    /* one-entry caches: the last interface (exports often run by ENI) and
-     * the last window */
-    const char *last_iface;
-    uint32_t last_iface_len;
-    long last_iface_idx;
-    int64_t cache_widx;
-    win_val *cache_win;
-};
 
 void fr_file_stats_add(fr_file_stats *a, const fr_file_stats *b)
 {
@@ -125,7 +73,7 @@ void fr_agg_free(fr_agg *a)
 }
 
 /* Sorts l and merges intervals that overlap or touch. */
-static void ivlist_compact(ivlist *l)
+void reduce_ivlist_compact(ivlist *l)
 {
     if (l->n < 2) {
         l->merged = l->n;
@@ -140,7 +88,7 @@ static int ivlist_add(ivlist *l, int64_t start, int64_t end, uint64_t records)
 {
     if (l->n == l->cap) {
         if (l->n >= 64 && l->n >= 2 * l->merged) {
-            ivlist_compact(l);
+            reduce_ivlist_compact(l);
             if (l->n < l->cap)
                 goto append;
         }
@@ -243,13 +191,6 @@ static int account_min(iface_val *iv, const char *acc, size_t len)
     iv->account = copy;
     iv->account_len = len;
     return 0;
-}
-
-/* Floor division for the window index. */
-static inline int64_t window_of(int64_t t, int64_t w)
-{
-    int64_t q = t / w;
-    return (t % w < 0) ? q - 1 : q;
 }
 
 /* Returns the window stats of window index widx. */
@@ -686,227 +627,6 @@ done:
     return err;
 }
 
-/* ---- building the report ---- */
-
-/* An interface name and its index in the aggregate. */
-typedef struct named {
-    const char *name;
-    size_t idx;
-} named;
-
-static int cmp_named(const void *pa, const void *pb)
-{
-    return strcmp(((const named *)pa)->name, ((const named *)pb)->name);
-}
-
-static int cmp_gap(const void *pa, const void *pb)
-{
-    const fr_gap_row *a = pa, *b = pb;
-    int c = strcmp(a->interface_id, b->interface_id);
-    if (c)
-        return c;
-    if (a->start != b->start)
-        return a->start < b->start ? -1 : 1;
-    return (int)a->kind - (int)b->kind;
-}
-
-fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
-{
-    int64_t W = a->o.window;
-    r->window = W;
-    r->top_n = a->o.top_n;
-    r->since_given = a->o.since_set;
-    r->until_given = a->o.until_set;
-
-    /* period */
-    int64_t ps, pe;
-    if (a->o.since_set)
-        ps = a->o.since;
-    else
-        ps = a->has_time ? window_of(a->min_start, W) * W : 0;
-    if (a->o.until_set)
-        pe = a->o.until;
-    else
-        pe = a->has_time ? (window_of(a->max_start, W) + 1) * W : 0;
-    if (!a->has_time && (!a->o.since_set || !a->o.until_set)) {
-        if (!a->o.since_set)
-            ps = a->o.until_set ? pe : 0;
-        if (!a->o.until_set)
-            pe = ps;
-    }
-    if (pe < ps)
-        pe = ps;
-    r->period_start = ps;
-    r->period_end = pe;
-    int64_t w0 = window_of(ps, W);
-    int64_t w1 = pe > ps ? window_of(pe - 1, W) : w0 - 1; /* inclusive */
-    int64_t nw = w1 - w0 + 1;
-    if (nw > FR_MAX_WINDOWS) {
-        snprintf(errbuf, errlen,
-                 "the period holds %lld windows of %lld s; at most %d are allowed "
-                 "(narrow it with --since/--until or use a larger --window)",
-                 (long long)nw, (long long)W, FR_MAX_WINDOWS);
-        return FR_ERR_RANGE;
-    }
-    fr_totals *t = &r->totals;
-    if (a->o.prorate && nw > 0) {
-        /* parts after the period's last window belong to it */
-        int created;
-        if (!fr_ktab_upsert(&a->windows, &w1, fr_ktab_hash(&a->windows, &w1), &created))
-            return FR_ERR_NOMEM;
-        a->cache_win = NULL;
-        for (size_t i = 0; i < a->windows.count; i++) {
-            int64_t widx;
-            memcpy(&widx, fr_ktab_key(&a->windows, i), 8);
-            if (widx <= w1)
-                continue;
-            win_val *v = fr_ktab_val(&a->windows, i);
-            win_val *last = fr_ktab_find(&a->windows, &w1, fr_ktab_hash(&a->windows, &w1));
-            sat_add(&last->packets, v->packets);
-            sat_add(&last->bytes, v->bytes);
-            sat_add(&last->accept_bytes, v->accept_bytes);
-            sat_add(&last->reject_bytes, v->reject_bytes);
-            v->packets = v->bytes = v->accept_bytes = v->reject_bytes = 0;
-        }
-    }
-    if (nw > 0) {
-        r->windows = calloc((size_t)nw, sizeof *r->windows);
-        if (!r->windows)
-            return FR_ERR_NOMEM;
-        r->n_windows = (size_t)nw;
-        for (int64_t k = 0; k < nw; k++) {
-            fr_window_row *row = &r->windows[k];
-            row->start = (w0 + k) * W;
-            row->end = row->start + W;
-            int64_t widx = w0 + k;
-            const win_val *v = fr_ktab_find(&a->windows, &widx, fr_ktab_hash(&a->windows, &widx));
-            if (!v)
-                continue;
-            row->records = v->records;
-            row->ok_records = v->ok;
-            row->accept_records = v->accept;
-            row->reject_records = v->reject;
-            row->nodata_records = v->nodata;
-            row->skipdata_records = v->skipdata;
-            row->packets = v->packets;
-            row->bytes = v->bytes;
-            row->accept_bytes = v->accept_bytes;
-            row->reject_bytes = v->reject_bytes;
-            t->records += v->records;
-            t->ok_records += v->ok;
-            t->accept_records += v->accept;
-            t->reject_records += v->reject;
-            t->nodata_records += v->nodata;
-            t->skipdata_records += v->skipdata;
-            sat_add(&t->packets, v->packets);
-            sat_add(&t->bytes, v->bytes);
-            sat_add(&t->accept_bytes, v->accept_bytes);
-            sat_add(&t->reject_bytes, v->reject_bytes);
-        }
-        for (size_t i = 0; i < a->pairs.count; i++) {
-            uint64_t key;
-            memcpy(&key, fr_ktab_key(&a->pairs, i), 8);
-            int64_t widx = (int64_t)(key & 0xffffffffu);
-            if (widx >= w0 && widx <= w1)
-                r->windows[widx - w0].interfaces++;
-        }
-        for (size_t i = 0; i < a->skippairs.count; i++) {
-            uint64_t key;
-            memcpy(&key, fr_ktab_key(&a->skippairs, i), 8);
-            int64_t widx = (int64_t)(key & 0xffffffffu);
-            if (widx >= w0 && widx <= w1)
-                r->windows[widx - w0].skipdata_interfaces++;
-        }
-    }
-
-    /* interfaces (by name) and their gaps */
-    size_t ni = a->iface_names.count;
-    named *order = calloc(ni ? ni : 1, sizeof *order);
-    if (!order)
-        return FR_ERR_NOMEM;
-    size_t ngaps = 0;
-    for (size_t i = 0; i < ni; i++) {
-        order[i].name = a->iface_names.strs[i];
-        order[i].idx = i;
-        for (int g = 0; g < 2; g++) {
-            ivlist_compact(&a->ifaces[i].gaps[g]);
-            ngaps += a->ifaces[i].gaps[g].n;
-        }
-        ivlist_compact(&a->ifaces[i].okiv);
-    }
-    if (ni > 1)
-        qsort(order, ni, sizeof *order, cmp_named);
-    r->ifaces = calloc(ni ? ni : 1, sizeof *r->ifaces);
-    r->gaps = calloc(ngaps ? ngaps : 1, sizeof *r->gaps);
-    fr_coverage *cov = fr_coverage_new(r, a->o.audit ? a->o.audit->silent_gap : FR_SILENT_GAP);
-    if (!r->ifaces || !r->gaps || !cov) {
-        fr_coverage_free(cov);
-        free(order);
-        return FR_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < ni; i++) {
-        const iface_val *v = &a->ifaces[order[i].idx];
-        fr_iface_row *row = &r->ifaces[r->n_ifaces];
-        row->interface_id = strdup(order[i].name);
-        row->account_id = strdup(v->account ? v->account : "");
-        if (!row->interface_id || !row->account_id) {
-            free(row->interface_id);
-            free(row->account_id);
-            fr_coverage_free(cov);
-            free(order);
-            return FR_ERR_NOMEM;
-        }
-        r->n_ifaces++;
-        row->first_start = v->first_start;
-        row->last_end = v->last_end;
-        row->records = v->records;
-        row->ok_records = v->ok;
-        row->nodata_records = v->nodata;
-        row->skipdata_records = v->skipdata;
-        row->accept_records = v->accept;
-        row->reject_records = v->reject;
-        row->packets = v->packets;
-        row->bytes = v->bytes;
-        if (fr_coverage_iface(cov, r, r->n_ifaces - 1, v->okiv.v, v->okiv.n, v->gaps[0].v,
-                              v->gaps[0].n, v->gaps[1].v, v->gaps[1].n) != FR_OK) {
-            fr_coverage_free(cov);
-            free(order);
-            return FR_ERR_NOMEM;
-        }
-        for (int g = 0; g < 2; g++)
-            for (size_t k = 0; k < v->gaps[g].n; k++) {
-                fr_gap_row *gr = &r->gaps[r->n_gaps++];
-                gr->interface_id = row->interface_id;
-                gr->kind = g ? FR_GAP_SKIPDATA : FR_GAP_NODATA;
-                gr->start = v->gaps[g].v[k].start;
-                gr->end = v->gaps[g].v[k].end;
-                gr->records = v->gaps[g].v[k].records;
-                if (g) {
-                    t->skipdata_gaps++;
-                    t->skipdata_gap_seconds += (uint64_t)(gr->end - gr->start);
-                } else {
-                    t->nodata_gaps++;
-                    t->nodata_gap_seconds += (uint64_t)(gr->end - gr->start);
-                }
-            }
-    }
-    free(order);
-    t->interfaces = r->n_ifaces;
-    t->iface_sample_level = a->iface_level;
-    t->untracked_iface_records = a->other.records;
-    t->untracked_iface_bytes = a->other.bytes;
-    if (r->n_gaps > 1)
-        qsort(r->gaps, r->n_gaps, sizeof *r->gaps, cmp_gap);
-    fr_err e = fr_coverage_finish(cov, r);
-    fr_coverage_free(cov);
-    if (e != FR_OK)
-        return e;
-    t->saturated = t->packets == UINT64_MAX || t->bytes == UINT64_MAX;
-    if (a->fc)
-        return fr_fcount_report(a->fc, r, errbuf, errlen);
-    return FR_OK;
-}
-
 /* ---- state files (doc/STATE.md "aggregate") ---- */
 
 /* Largest counts a state may declare; memory is taken as items arrive, so
@@ -954,7 +674,7 @@ void fr_agg_save(fr_agg *a, fr_swriter *w)
         fr_sw_i64(w, v->last_end);
         for (int g = 0; g < 3; g++) {
             ivlist *l = g < 2 ? &v->gaps[g] : &v->okiv;
-            ivlist_compact(l);
+            reduce_ivlist_compact(l);
             save_ivlist(w, l);
         }
     }

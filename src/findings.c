@@ -408,18 +408,78 @@ done:
 
 /* ---- state files (doc/STATE.md "findings") ---- */
 
-void fr_fcount_save(const fr_fcount *c, fr_swriter *w)
+/* Remapped keys of `words` words each, compared as bytes (state order). */
+typedef struct keyrows {
+    const uint64_t *k;
+    size_t words;
+} keyrows;
+
+static int cmp_keyrows(const void *ctx, size_t a, size_t b)
 {
+    const keyrows *r = ctx;
+    return memcmp(r->k + a * r->words, r->k + b * r->words, r->words * 8);
+}
+
+/* Copies the keys of t (remapped through map for tag `tag`, -1: none) and
+ * returns them with an index array in byte order; NULL when out of memory. */
+static size_t *ordered_keys(const fr_ktab *t, size_t words, int tag, const long *map,
+                            uint64_t **keys_out)
+{
+    size_t n = t->count;
+    uint64_t *keys = malloc((n ? n : 1) * words * 8);
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!keys || !idx) {
+        free(keys);
+        free(idx);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        memcpy(keys + i * words, fr_ktab_key(t, i), words * 8);
+        if (tag >= 0)
+            remap(tag, keys + i * words, map);
+        else /* a distinct pair: its own tag, then the subject */
+            remap((int)keys[i * words], keys + i * words + 1, map);
+        idx[i] = i;
+    }
+    keyrows kr = {keys, words};
+    if (fr_sort_index(idx, n, cmp_keyrows, &kr)) {
+        free(keys);
+        free(idx);
+        return NULL;
+    }
+    *keys_out = keys;
+    return idx;
+}
+
+fr_err fr_fcount_save(const fr_fcount *c, fr_swriter *w)
+{
+    /* interfaces by id and keys by bytes, so the same counters write the
+     * same bytes whatever order they were built in */
+    size_t ni = c->ifaces.count;
+    size_t *io = fr_strtab_order(&c->ifaces);
+    long *map = malloc((ni ? ni : 1) * sizeof *map);
+    if (!io || !map) {
+        free(io);
+        free(map);
+        return FR_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < ni; i++)
+        map[io[i]] = (long)i;
     fr_sw_u64(w, (uint64_t)c->level);
     fr_sw_u64(w, (uint64_t)c->slevel);
-    fr_sw_u64(w, c->ifaces.count);
-    for (size_t i = 0; i < c->ifaces.count; i++)
-        fr_sw_str(w, c->ifaces.strs[i], c->ifaces.lens[i]);
+    fr_sw_u64(w, ni);
+    for (size_t n = 0; n < ni; n++)
+        fr_sw_str(w, c->ifaces.strs[io[n]], c->ifaces.lens[io[n]]);
+    fr_err err = FR_ERR_NOMEM;
     for (int t = 0; t < T_COUNT; t++) {
+        uint64_t *keys;
+        size_t *idx = ordered_keys(&c->subj[t], subj_words[t], t, map, &keys);
+        if (!idx)
+            goto done;
         fr_sw_u64(w, c->subj[t].count);
-        for (size_t i = 0; i < c->subj[t].count; i++) {
-            fr_sw_bytes(w, fr_ktab_key(&c->subj[t], i), subj_words[t] * 8);
-            const stats *st = fr_ktab_val(&c->subj[t], i);
+        for (size_t n = 0; n < c->subj[t].count; n++) {
+            fr_sw_bytes(w, keys + idx[n] * subj_words[t], subj_words[t] * 8);
+            const stats *st = fr_ktab_val(&c->subj[t], idx[n]);
             fr_sw_i64(w, st->first);
             fr_sw_i64(w, st->last);
             fr_sw_u64(w, st->records);
@@ -427,10 +487,23 @@ void fr_fcount_save(const fr_fcount *c, fr_swriter *w)
             fr_sw_u64(w, st->bytes);
             fr_sw_u64(w, st->distinct);
         }
+        free(keys);
+        free(idx);
     }
+    uint64_t *keys;
+    size_t *idx = ordered_keys(&c->distinct, DKEY_WORDS, -1, map, &keys);
+    if (!idx)
+        goto done;
     fr_sw_u64(w, c->distinct.count);
-    for (size_t i = 0; i < c->distinct.count; i++)
-        fr_sw_bytes(w, fr_ktab_key(&c->distinct, i), DKEY_WORDS * 8);
+    for (size_t n = 0; n < c->distinct.count; n++)
+        fr_sw_bytes(w, keys + idx[n] * DKEY_WORDS, DKEY_WORDS * 8);
+    free(keys);
+    free(idx);
+    err = FR_OK;
+done:
+    free(io);
+    free(map);
+    return err;
 }
 
 /* 1 when the three words at w hold an address as put_addr lays it out. */

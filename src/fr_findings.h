@@ -76,8 +76,9 @@ int fr_fcount_add(fr_fcount *c, const fr_record *rec, int status, const char *if
 /* Adds src into dst. Returns 0 or -1 (memory). */
 int fr_fcount_merge(fr_fcount *dst, const fr_fcount *src);
 
-/* Writes c in the state encoding (doc/STATE.md, section "findings"). */
-void fr_fcount_save(const fr_fcount *c, fr_swriter *w);
+/* Writes c in the state encoding (doc/STATE.md, section "findings"), in a
+ * fixed order. Returns FR_OK or FR_ERR_NOMEM. */
+fr_err fr_fcount_save(const fr_fcount *c, fr_swriter *w);
 
 /* Reads counters saved by fr_fcount_save into c, which must be new.
  * Returns FR_OK, FR_ERR_NOMEM, or FR_ERR_FORMAT with the reader's error. */

@@ -91,6 +91,19 @@ void fr_strtab_clear(fr_strtab *t);
  * returns -1 when out of memory. */
 long fr_strtab_intern(fr_strtab *t, const char *s, size_t len, int *created);
 
+/* Sorts the indexes idx[0..n) by cmp(ctx, a, b) (negative, 0, positive),
+ * stably. Returns 0, or -1 when out of memory (idx unchanged). */
+int fr_sort_index(size_t *idx, size_t n, int (*cmp)(const void *ctx, size_t a, size_t b),
+                  const void *ctx);
+
+/* Entry indexes of t ordered by key bytes, or NULL when out of memory; the
+ * caller frees it. State files are written in this order, so the same
+ * aggregate gives the same bytes whatever order it was built in. */
+size_t *fr_ktab_order(const fr_ktab *t);
+
+/* String indexes of t ordered by their bytes (a prefix first), or NULL. */
+size_t *fr_strtab_order(const fr_strtab *t);
+
 /* Returns the index of s[0..len), or -1 when it is not in t. */
 long fr_strtab_find(const fr_strtab *t, const char *s, size_t len);
 

@@ -66,9 +66,10 @@ fr_err fr_agg_merge(fr_agg *dst, fr_agg *src);
  * Returns FR_OK, FR_ERR_RANGE (too many windows; errbuf says) or NOMEM. */
 fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen);
 
-/* Writes a in the state encoding (doc/STATE.md, section "aggregate").
- * Its interval lists are compacted first. */
-void fr_agg_save(fr_agg *a, fr_swriter *w);
+/* Writes a in the state encoding (doc/STATE.md, section "aggregate"), in
+ * a fixed order. Its interval lists are compacted first. Returns FR_OK or
+ * FR_ERR_NOMEM. */
+fr_err fr_agg_save(fr_agg *a, fr_swriter *w);
 
 /* Reads an aggregate that was saved with window `window` into a, which must
  * be new (fr_agg_new) and whose window is a multiple of `window`: windows

@@ -278,3 +278,73 @@ long fr_strtab_find(const fr_strtab *t, const char *s, size_t len)
             return (long)idx;
     }
 }
+
+int fr_sort_index(size_t *idx, size_t n, int (*cmp)(const void *ctx, size_t a, size_t b),
+                  const void *ctx)
+{
+    if (n < 2)
+        return 0;
+    size_t *tmp = malloc(n * sizeof *tmp);
+    if (!tmp)
+        return -1;
+    /* bottom-up merge sort: stable, O(n log n), no recursion */
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = cmp(ctx, idx[j], idx[i]) < 0 ? idx[j++] : idx[i++];
+            while (i < mid)
+                tmp[k++] = idx[i++];
+            while (j < hi)
+                tmp[k++] = idx[j++];
+        }
+        memcpy(idx, tmp, n * sizeof *idx);
+    }
+    free(tmp);
+    return 0;
+}
+
+static int cmp_ktab_keys(const void *ctx, size_t a, size_t b)
+{
+    const fr_ktab *t = ctx;
+    return memcmp(fr_ktab_key(t, a), fr_ktab_key(t, b), t->key_size);
+}
+
+static int cmp_strtab(const void *ctx, size_t a, size_t b)
+{
+    const fr_strtab *t = ctx;
+    size_t la = t->lens[a], lb = t->lens[b];
+    int c = memcmp(t->strs[a], t->strs[b], la < lb ? la : lb);
+    return c ? c : (la > lb) - (la < lb);
+}
+
+/* The identity permutation of n, or NULL. */
+static size_t *iota(size_t n)
+{
+    size_t *v = malloc((n ? n : 1) * sizeof *v);
+    for (size_t i = 0; v && i < n; i++)
+        v[i] = i;
+    return v;
+}
+
+size_t *fr_ktab_order(const fr_ktab *t)
+{
+    size_t *v = iota(t->count);
+    if (v && fr_sort_index(v, t->count, cmp_ktab_keys, t)) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+size_t *fr_strtab_order(const fr_strtab *t)
+{
+    size_t *v = iota(t->count);
+    if (v && fr_sort_index(v, t->count, cmp_strtab, t)) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}

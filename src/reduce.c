@@ -644,13 +644,45 @@ static void save_ivlist(fr_swriter *w, const ivlist *l)
     }
 }
 
-void fr_agg_save(fr_agg *a, fr_swriter *w)
+static int cmp_u64(const void *pa, const void *pb)
 {
+    uint64_t x = *(const uint64_t *)pa, y = *(const uint64_t *)pb;
+    return (x > y) - (x < y);
+}
+
+static int cmp_i64_key(const void *ctx, size_t a, size_t b)
+{
+    const fr_ktab *t = ctx;
+    int64_t x, y;
+    memcpy(&x, fr_ktab_key(t, a), 8);
+    memcpy(&y, fr_ktab_key(t, b), 8);
+    return (x > y) - (x < y);
+}
+
+fr_err fr_agg_save(fr_agg *a, fr_swriter *w)
+{
+    /* everything in a fixed order (windows by index, interfaces by id), so
+     * the same aggregate writes the same bytes at any thread count */
+    size_t ni = a->iface_names.count, nw = a->windows.count;
+    size_t *wo = malloc((nw ? nw : 1) * sizeof *wo);
+    size_t *io = fr_strtab_order(&a->iface_names);
+    uint64_t *pos = malloc((ni ? ni : 1) * sizeof *pos); /* old index -> written position */
+    uint64_t *keys = NULL;
+    fr_err err = FR_ERR_NOMEM;
+    if (!wo || !io || !pos)
+        goto done;
+    for (size_t i = 0; i < nw; i++)
+        wo[i] = i;
+    if (fr_sort_index(wo, nw, cmp_i64_key, &a->windows))
+        goto done;
+    for (size_t i = 0; i < ni; i++)
+        pos[io[i]] = i;
     fr_sw_u64(w, (uint64_t)a->has_time);
     fr_sw_i64(w, a->has_time ? a->min_start : 0);
     fr_sw_i64(w, a->has_time ? a->max_start : 0);
-    fr_sw_u64(w, a->windows.count);
-    for (size_t i = 0; i < a->windows.count; i++) {
+    fr_sw_u64(w, nw);
+    for (size_t n = 0; n < nw; n++) {
+        size_t i = wo[n];
         int64_t widx;
         memcpy(&widx, fr_ktab_key(&a->windows, i), 8);
         const win_val *v = fr_ktab_val(&a->windows, i);
@@ -661,8 +693,9 @@ void fr_agg_save(fr_agg *a, fr_swriter *w)
         for (int k = 0; k < 10; k++)
             fr_sw_u64(w, f[k]);
     }
-    fr_sw_u64(w, a->iface_names.count);
-    for (size_t i = 0; i < a->iface_names.count; i++) {
+    fr_sw_u64(w, ni);
+    for (size_t n = 0; n < ni; n++) {
+        size_t i = io[n];
         iface_val *v = &a->ifaces[i];
         fr_sw_str(w, a->iface_names.strs[i], a->iface_names.lens[i]);
         fr_sw_optstr(w, v->account);
@@ -680,12 +713,20 @@ void fr_agg_save(fr_agg *a, fr_swriter *w)
     }
     for (int p = 0; p < 2; p++) {
         const fr_ktab *t = p ? &a->skippairs : &a->pairs;
-        fr_sw_u64(w, t->count);
+        free(keys);
+        if (!(keys = malloc((t->count ? t->count : 1) * sizeof *keys)))
+            goto done;
         for (size_t i = 0; i < t->count; i++) {
             uint64_t key;
             memcpy(&key, fr_ktab_key(t, i), 8);
-            fr_sw_u64(w, key >> 32);
-            fr_sw_u64(w, key & 0xffffffffu);
+            keys[i] = pos[key >> 32] << 32 | (key & 0xffffffffu);
+        }
+        if (t->count > 1)
+            qsort(keys, t->count, sizeof *keys, cmp_u64);
+        fr_sw_u64(w, t->count);
+        for (size_t i = 0; i < t->count; i++) {
+            fr_sw_u64(w, keys[i] >> 32);
+            fr_sw_u64(w, keys[i] & 0xffffffffu);
         }
     }
     fr_sw_u64(w, (uint64_t)a->iface_level);
@@ -695,8 +736,13 @@ void fr_agg_save(fr_agg *a, fr_swriter *w)
     for (int k = 0; k < 8; k++)
         fr_sw_u64(w, of[k]);
     fr_sw_u64(w, a->fc != NULL);
-    if (a->fc)
-        fr_fcount_save(a->fc, w);
+    err = a->fc ? fr_fcount_save(a->fc, w) : FR_OK;
+done:
+    free(wo);
+    free(io);
+    free(pos);
+    free(keys);
+    return err;
 }
 
 /* The window index (of a->o.window) of old window index widx of `window`. */

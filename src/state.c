@@ -827,8 +827,7 @@ static fr_err save_state(fr_stateset *s, fr_agg *agg, fr_topn *top, const fr_rep
         goto fail;
     }
     save_head(w, &s->run, agg, top, r);
-    fr_agg_save(agg, w);
-    if (fr_topn_save(top, w) != FR_OK) {
+    if (fr_agg_save(agg, w) != FR_OK || fr_topn_save(top, w) != FR_OK) {
         err = FR_ERR_NOMEM;
         goto fail;
     }

@@ -472,15 +472,20 @@ fr_err fr_topn_save(fr_topn *t, fr_swriter *w)
         return FR_ERR_NOMEM;
     for (int i = 0; i < T_COUNT; i++) {
         const table *tab = &t->tab[i];
+        size_t *order = fr_ktab_order(&tab->t); /* by key: the same bytes at any -j */
+        if (!order)
+            return FR_ERR_NOMEM;
         fr_sw_u64(w, (uint64_t)tab->pruned);
         fr_sw_u64(w, tab->error);
         fr_sw_u64(w, tab->t.count);
-        for (size_t e = 0; e < tab->t.count; e++) {
+        for (size_t n = 0; n < tab->t.count; n++) {
+            size_t e = order[n];
             fr_sw_bytes(w, fr_ktab_key(&tab->t, e), tab->t.key_size);
             const uint64_t *v = fr_ktab_val(&tab->t, e);
             for (size_t k = 0; k < tab->nv; k++)
                 fr_sw_u64(w, v[k]);
         }
+        free(order);
     }
     return FR_OK;
 }

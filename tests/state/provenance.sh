@@ -41,4 +41,13 @@ det = [c for r in wb["Details"].iter_rows(values_only=True) for c in r if isinst
 assert any(c.startswith(tmp + "/a.frstate: 1 inputs") for c in det), det
 print("provenance of", len(files), "inputs through 2 states checked")
 PY
-pass "states and the state of every input are in manifest.json and the workbook"
+# the same inputs write the same state bytes at any thread count
+for j in 1 4; do
+    "$FLOWREPORT" -q -j $j -f csv -o "$TMP/d$j" --save-state "$TMP/d$j.frstate" \
+        "$top_srcdir/samples" || fail "-j$j: exit $?"
+    "$FLOWREPORT" -q -j $j -f csv -o "$TMP/e$j" --save-state "$TMP/e$j.frstate" \
+        "$TMP/a.frstate" "$TMP/b.frstate" || fail "-j$j merge: exit $?"
+done
+cmp -s "$TMP/d1.frstate" "$TMP/d4.frstate" || fail "the state file differs between -j1 and -j4"
+cmp -s "$TMP/e1.frstate" "$TMP/e4.frstate" || fail "the merged state differs between -j1 and -j4"
+pass "states and the state of every input are in manifest.json and the workbook; states are byte-stable"

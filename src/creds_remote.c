@@ -565,7 +565,7 @@ static fr_err imds_fetch(void *vctx, fr_creds *out, char *errbuf, size_t errlen)
     err = fr_creds_from_json(rs.body ? rs.body : "", rs.body_len, "Token", 0, "instance metadata",
                              out, errbuf, errlen);
     if (err == FR_OK)
-        snprintf(out->source, sizeof out->source, "IMDS role %s", role);
+        snprintf(out->source, sizeof out->source, "IMDS role %.140s", role);
     else
         err = FR_ERR_REMOTE;
 done:

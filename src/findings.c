@@ -149,10 +149,25 @@ void fr_fcount_free(fr_fcount *c)
     free(c);
 }
 
-/* 1 when a pair with this hash is kept at the current sampling level. */
-static inline int sampled(const fr_fcount *c, uint64_t h)
+/* The hash that decides whether a distinct pair is in the sample: of the
+ * pair with its interface named by its id, not by its position in c (which
+ * depends on the order records arrived in), so that the sample, like the
+ * level, depends on the data alone. */
+static uint64_t pair_hash(const fr_fcount *c, const uint64_t *key)
 {
-    return c->level == 0 || (h >> (64 - c->level)) == 0;
+    if (key[0] != T_ADMIN)
+        return fr_hash_words(key, DKEY_WORDS);
+    uint64_t k[DKEY_WORDS];
+    memcpy(k, key, sizeof k);
+    size_t idx = (size_t)(key[1] >> 32);
+    k[1] = fr_hash_bytes(c->ifaces.strs[idx], c->ifaces.lens[idx]) ^ (key[1] & 0xffffffffu);
+    return fr_hash_words(k, DKEY_WORDS);
+}
+
+/* 1 when distinct pair `key` is kept at c's sampling level. */
+static inline int sampled(const fr_fcount *c, const uint64_t *key)
+{
+    return c->level == 0 || (pair_hash(c, key) >> (64 - c->level)) == 0;
 }
 
 /* Raises the sampling level until the distinct pairs fit the budget.
@@ -166,10 +181,10 @@ static int shrink(fr_fcount *c)
         if (fr_ktab_init(&n, DKEY_WORDS * 8, 0))
             return -1;
         for (size_t i = 0; i < c->distinct.count; i++) {
-            const void *k = fr_ktab_key(&c->distinct, i);
+            const uint64_t *k = fr_ktab_key(&c->distinct, i);
             uint64_t h = fr_ktab_hash(&c->distinct, k);
             int created;
-            if (sampled(c, h) && !fr_ktab_upsert(&n, k, h, &created)) {
+            if (sampled(c, k) && !fr_ktab_upsert(&n, k, h, &created)) {
                 fr_ktab_clear(&n);
                 return -1;
             }
@@ -244,9 +259,9 @@ static int sresample(fr_fcount *c, int level)
 /* Counts a distinct pair (already laid out in key). Returns 0 or -1. */
 static int add_pair(fr_fcount *c, const uint64_t *key)
 {
-    uint64_t h = fr_ktab_hash(&c->distinct, key);
-    if (!sampled(c, h))
+    if (!sampled(c, key))
         return 0;
+    uint64_t h = fr_ktab_hash(&c->distinct, key);
     int created;
     if (!fr_ktab_upsert(&c->distinct, key, h, &created))
         return -1;
@@ -378,10 +393,10 @@ int fr_fcount_merge(fr_fcount *dst, const fr_fcount *src)
         if (fr_ktab_init(&n, DKEY_WORDS * 8, 0))
             goto done;
         for (size_t i = 0; i < dst->distinct.count; i++) {
-            const void *k = fr_ktab_key(&dst->distinct, i);
+            const uint64_t *k = fr_ktab_key(&dst->distinct, i);
             uint64_t h = fr_ktab_hash(&dst->distinct, k);
             int created;
-            if (sampled(dst, h) && !fr_ktab_upsert(&n, k, h, &created)) {
+            if (sampled(dst, k) && !fr_ktab_upsert(&n, k, h, &created)) {
                 fr_ktab_clear(&n);
                 goto done;
             }
@@ -594,7 +609,7 @@ fr_err fr_fcount_load(fr_fcount *c, fr_sreader *r)
         }
         uint64_t h = fr_ktab_hash(&c->distinct, key);
         int created;
-        if (sampled(c, h) && !fr_ktab_upsert(&c->distinct, key, h, &created))
+        if (sampled(c, key) && !fr_ktab_upsert(&c->distinct, key, h, &created))
             return FR_ERR_NOMEM;
     }
     return fr_sr_failed(r) ? FR_ERR_FORMAT : FR_OK;

@@ -2,7 +2,8 @@
 # The port-scan and host-sweep counters are charged to --max-memory: with a
 # flood of distinct rejected sources and a small budget the run stays small,
 # says it followed a sample of the sources, gives the same findings at -j1
-# and -j3, and every port-scan finding it makes is true (python counts the
+# and -j3 (also when the distinct sources of admin-port findings are
+# sampled), and every port-scan finding it makes is true (python counts the
 # distinct rejected ports of each pair from the records).
 . "$(dirname "$0")/../lib.sh"
 [ -x /usr/bin/time ] || skip "/usr/bin/time is not installed"
@@ -18,6 +19,12 @@ with open(sys.argv[1], "w") as f:
         src = "%d.%d.%d.%d" % (20 + (i >> 24) % 50, (i >> 16) & 255, (i >> 8) & 255, i & 255)
         f.write("2 123456789012 eni-0a %s 10.0.0.%d 4444 %d 6 1 40 %d %d REJECT OK\n"
                 % (src, 1 + i % 200, 1 + i % 60000, t + i % 3000, t + i % 3000 + 5))
+    # admin ports accepted from 30,000 public sources on 8 interfaces: the
+    # distinct sources of rule 1 outgrow the budget and are sampled, and the
+    # sample must not depend on which interface a worker met first
+    for i in range(30000):
+        f.write("2 123456789012 eni-%02d 203.0.%d.%d 10.0.2.%d 5555 22 6 3 180 %d %d ACCEPT OK\n"
+                % (i % 8, (i >> 8) & 255, i & 255, i % 8, t + i % 3000, t + i % 3000 + 5))
     # 40 real scanners: 150 ports each on one host
     for s in range(40):
         for p in range(150):

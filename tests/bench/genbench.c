@@ -2,18 +2,25 @@
  * genbench: deterministic generator of synthetic AWS VPC Flow Logs for the
  * flowreport benchmark.
  *
- *   genbench s3 OUTDIR [--records N] [--interfaces N] [--seed N] [-j N] [--info FILE]
- *   genbench single OUTFILE [--records N] [--interfaces N] [--seed N] [--info FILE]
+ *   genbench s3 OUTDIR [--records N] [--interfaces N] [--seed N] [--day D] [-j N]
+ *                      [--info FILE]
+ *   genbench single OUTFILE [--records N] [--interfaces N] [--seed N] [--day D]
+ *                      [--info FILE]
  *
- * s3:     288 gzip files (one per 5-minute slot of 2026-11-26) under the
- *         default S3 key layout, default version-2 format with header line.
+ * s3:     288 gzip files (one per 5-minute slot of 2026-11-26 - D days) under
+ *         the default S3 key layout, default version-2 format with header line.
  * single: one gzip file, custom version-5 field order with header line;
  *         records come in 288 consecutive slot blocks (as if the day's files
  *         had been concatenated without their headers).
  *
  * The output depends only on the parameters (never on -j): the topology comes
  * from --seed, every slot has its own random stream derived from --seed and
- * the slot number, and gzip headers carry no time stamp.
+ * the slot number (and --day), and gzip headers carry no time stamp.
+ *
+ * --day D (default 0) moves the data D days before 2026-11-26 (earlier, so
+ * that no record is ever in the future): the same estate (topology from
+ * --seed) on another day, with other records and other file names.  --day 0
+ * is exactly the data set without --day.
  *
  * A summary (record counts, sizes, expected totals) is written as key=value
  * lines to the info file (default OUTDIR/genbench.info or OUTFILE.info) and to
@@ -38,7 +45,12 @@
 
 #define NSLOTS 288
 #define SLOT_SECONDS 300
-#define DAY_START INT64_C(1795651200) /* 2026-11-26T00:00:00Z */
+#define DAY0_START INT64_C(1795651200) /* 2026-11-26T00:00:00Z */
+#define MAX_DAY 3650
+
+/* first second of the generated day (set once in main from --day) */
+static int64_t DAY_START = DAY0_START;
+static uint64_t DAY_NO = 0;
 #define OWNER_ACCOUNT "123456789012"
 #define OTHER_ACCOUNT "210987654321"
 #define REGION "us-east-1"
@@ -851,7 +863,7 @@ static void emit_v5(out_t *o, const rec_t *x)
 static void gen_slot(const topo_t *t, uint64_t seed, int slot, uint64_t nrec, int v5, out_t *o)
 {
     rng_t r;
-    rng_seed(&r, seed, (uint64_t)slot + 1);
+    rng_seed(&r, seed, (uint64_t)slot + 1 + DAY_NO * UINT64_C(0x100000000));
     int64_t slot_start = DAY_START + (int64_t)slot * SLOT_SECONDS;
     char rnd_addr[48];
     rec_t x;
@@ -912,6 +924,8 @@ typedef struct {
     const topo_t *topo;
     uint64_t seed;
     const char *outdir;
+    char ymd[40]; /* 20261126 */
+    char ymd_path[40]; /* 2026/11/26 */
     uint64_t counts[NSLOTS];
     int next;
     pthread_mutex_t mu;
@@ -979,8 +993,8 @@ static void *s3_worker(void *arg)
 {
     job_t *j = arg;
     char dir[4096], path[4600];
-    int n = snprintf(dir, sizeof dir, "%s/AWSLogs/%s/vpcflowlogs/%s/2026/11/26", j->outdir,
-                     OWNER_ACCOUNT, REGION);
+    int n = snprintf(dir, sizeof dir, "%s/AWSLogs/%s/vpcflowlogs/%s/%s", j->outdir, OWNER_ACCOUNT,
+                     REGION, j->ymd_path);
     if (n < 0 || (size_t)n >= sizeof dir) {
         fprintf(stderr, "genbench: output path too long\n");
         exit(1);
@@ -993,10 +1007,11 @@ static void *s3_worker(void *arg)
             break;
         /* the 8-hex suffix is derived from seed and slot, like a content hash */
         rng_t hr;
-        rng_seed(&hr, j->seed, UINT64_C(0xF11E0000) + (uint64_t)slot);
+        rng_seed(&hr, j->seed,
+                 UINT64_C(0xF11E0000) + (uint64_t)slot + DAY_NO * UINT64_C(0x100000000));
         unsigned hash = (unsigned)(rnd(&hr) >> 32);
-        snprintf(path, sizeof path, "%s/%s_vpcflowlogs_%s_%s_20261126T%02d%02dZ_%08x.log.gz", dir,
-                 OWNER_ACCOUNT, REGION, FLOW_LOG_ID, slot / 12, (slot % 12) * 5, hash);
+        snprintf(path, sizeof path, "%s/%s_vpcflowlogs_%s_%s_%sT%02d%02dZ_%08x.log.gz", dir,
+                 OWNER_ACCOUNT, REGION, FLOW_LOG_ID, j->ymd, slot / 12, (slot % 12) * 5, hash);
         stats_t st = {0};
         write_file(path, j->topo, j->seed, slot, 1, j->counts, 0, &st);
         pthread_mutex_lock(&j->mu);
@@ -1008,13 +1023,14 @@ static void *s3_worker(void *arg)
 
 static void usage(void)
 {
-    fprintf(
-        stderr,
-        "usage: genbench s3 OUTDIR [--records N] [--interfaces N] [--seed N] [-j N] [--info FILE]\n"
-        "       genbench single OUTFILE [--records N] [--interfaces N] [--seed N] [--info FILE]\n"
-        "defaults: s3 --records 5000000 --seed 1; single --records 2000000 --seed 2;\n"
-        "          --interfaces 200; -j = online CPUs; --info OUTDIR/genbench.info or "
-        "OUTFILE.info\n");
+    fprintf(stderr,
+            "usage: genbench s3 OUTDIR [--records N] [--interfaces N] [--seed N] [--day D] [-j N]\n"
+            "                  [--info FILE]\n"
+            "       genbench single OUTFILE [--records N] [--interfaces N] [--seed N] [--day D]\n"
+            "                  [--info FILE]\n"
+            "defaults: s3 --records 5000000 --seed 1; single --records 2000000 --seed 2;\n"
+            "          --interfaces 200; --day 0 (2026-11-26; D days earlier otherwise);\n"
+            "          -j = online CPUs; --info OUTDIR/genbench.info or OUTFILE.info\n");
     exit(2);
 }
 
@@ -1067,6 +1083,8 @@ int main(int argc, char **argv)
             interfaces = parse_u64(a, v, 1, 16 * 250), i++;
         else if (strcmp(a, "--seed") == 0)
             seed = parse_u64(a, v, 0, UINT64_MAX), i++;
+        else if (strcmp(a, "--day") == 0)
+            DAY_NO = parse_u64(a, v, 0, MAX_DAY), i++;
         else if (strcmp(a, "-j") == 0)
             threads = parse_u64(a, v, 1, 256), i++;
         else if (strcmp(a, "--info") == 0 && v)
@@ -1089,6 +1107,20 @@ int main(int argc, char **argv)
         return 1;
     }
 
+    DAY_START = DAY0_START - (int64_t)DAY_NO * 86400;
+    char ymd[40], ymd_path[40];
+    {
+        time_t ds = (time_t)DAY_START;
+        struct tm tm;
+        if (!gmtime_r(&ds, &tm)) {
+            fprintf(stderr, "genbench: gmtime_r failed\n");
+            return 1;
+        }
+        snprintf(ymd, sizeof ymd, "%04d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+        snprintf(ymd_path, sizeof ymd_path, "%04d/%02d/%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday);
+    }
+
     double t0 = now_s();
     topo_t topo = {0};
     build_topology(&topo, (int)interfaces, seed);
@@ -1097,14 +1129,16 @@ int main(int argc, char **argv)
     job.topo = &topo;
     job.seed = seed;
     job.outdir = out;
+    memcpy(job.ymd, ymd, sizeof ymd);
+    memcpy(job.ymd_path, ymd_path, sizeof ymd_path);
     slot_counts(records, job.counts);
     stats_t total = {0};
     int files;
 
     if (s3) {
         char dir[4200];
-        snprintf(dir, sizeof dir, "%s/AWSLogs/%s/vpcflowlogs/%s/2026/11/26", out, OWNER_ACCOUNT,
-                 REGION);
+        snprintf(dir, sizeof dir, "%s/AWSLogs/%s/vpcflowlogs/%s/%s", out, OWNER_ACCOUNT, REGION,
+                 ymd_path);
         if (mkdir_p(dir) != 0) {
             fprintf(stderr, "genbench: mkdir %s: %s\n", dir, strerror(errno));
             return 1;
@@ -1139,19 +1173,19 @@ int main(int argc, char **argv)
     double secs = now_s() - t0;
 
     char buf[2048];
-    int n = snprintf(buf, sizeof buf,
-                     "mode=%s\nformat=%s\nseed=%" PRIu64 "\ninterfaces=%" PRIu64 "\nfiles=%d\n"
-                     "records=%" PRIu64 "\nok_records=%" PRIu64 "\nnodata_records=%" PRIu64
-                     "\nskipdata_records=%" PRIu64 "\naccept_records=%" PRIu64
-                     "\nreject_records=%" PRIu64 "\nipv6_records=%" PRIu64 "\npackets=%" PRIu64
-                     "\nbytes=%" PRIu64 "\naccept_bytes=%" PRIu64 "\nreject_bytes=%" PRIu64
-                     "\nuncompressed_bytes=%" PRIu64 "\ncompressed_bytes=%" PRIu64
-                     "\nfirst_start=%" PRId64 "\ngen_seconds=%.2f\n",
-                     s3 ? "s3" : "single", s3 ? "v2-default" : "v5-custom", seed, interfaces, files,
-                     total.records, total.records - total.nodata - total.skipdata, total.nodata,
-                     total.skipdata, total.accept, total.reject, total.ipv6, total.ok_packets,
-                     total.ok_bytes, total.accept_bytes, total.reject_bytes, total.uncompressed,
-                     total.compressed, DAY_START, secs);
+    int n = snprintf(
+        buf, sizeof buf,
+        "mode=%s\nformat=%s\nseed=%" PRIu64 "\nday=%" PRIu64 "\ninterfaces=%" PRIu64 "\nfiles=%d\n"
+        "records=%" PRIu64 "\nok_records=%" PRIu64 "\nnodata_records=%" PRIu64
+        "\nskipdata_records=%" PRIu64 "\naccept_records=%" PRIu64 "\nreject_records=%" PRIu64
+        "\nipv6_records=%" PRIu64 "\npackets=%" PRIu64 "\nbytes=%" PRIu64 "\naccept_bytes=%" PRIu64
+        "\nreject_bytes=%" PRIu64 "\nuncompressed_bytes=%" PRIu64 "\ncompressed_bytes=%" PRIu64
+        "\nfirst_start=%" PRId64 "\ngen_seconds=%.2f\n",
+        s3 ? "s3" : "single", s3 ? "v2-default" : "v5-custom", seed, DAY_NO, interfaces, files,
+        total.records, total.records - total.nodata - total.skipdata, total.nodata, total.skipdata,
+        total.accept, total.reject, total.ipv6, total.ok_packets, total.ok_bytes,
+        total.accept_bytes, total.reject_bytes, total.uncompressed, total.compressed, DAY_START,
+        secs);
     if (n < 0 || (size_t)n >= sizeof buf) {
         fprintf(stderr, "genbench: summary too long\n");
         return 1;

@@ -256,6 +256,30 @@ static int sresample(fr_fcount *c, int level)
     return 0;
 }
 
+/* Raises c's pair sampling level to `level`, dropping the pairs it no
+ * longer keeps. Returns 0 or -1. */
+static int raise_level(fr_fcount *c, int level)
+{
+    if (level <= c->level)
+        return 0;
+    c->level = level;
+    fr_ktab n;
+    if (fr_ktab_init(&n, DKEY_WORDS * 8, 0))
+        return -1;
+    for (size_t i = 0; i < c->distinct.count; i++) {
+        const uint64_t *k = fr_ktab_key(&c->distinct, i);
+        uint64_t h = fr_ktab_hash(&c->distinct, k);
+        int created;
+        if (sampled(c, k) && !fr_ktab_upsert(&n, k, h, &created)) {
+            fr_ktab_clear(&n);
+            return -1;
+        }
+    }
+    fr_ktab_clear(&c->distinct);
+    c->distinct = n;
+    return 0;
+}
+
 /* Counts a distinct pair (already laid out in key). Returns 0 or -1. */
 static int add_pair(fr_fcount *c, const uint64_t *key)
 {
@@ -387,23 +411,8 @@ int fr_fcount_merge(fr_fcount *dst, const fr_fcount *src)
             sat_add(&d->packets, s->packets);
             sat_add(&d->bytes, s->bytes);
         }
-    if (src->level > dst->level) {
-        dst->level = src->level; /* then drop what that level does not keep */
-        fr_ktab n;
-        if (fr_ktab_init(&n, DKEY_WORDS * 8, 0))
-            goto done;
-        for (size_t i = 0; i < dst->distinct.count; i++) {
-            const uint64_t *k = fr_ktab_key(&dst->distinct, i);
-            uint64_t h = fr_ktab_hash(&dst->distinct, k);
-            int created;
-            if (sampled(dst, k) && !fr_ktab_upsert(&n, k, h, &created)) {
-                fr_ktab_clear(&n);
-                goto done;
-            }
-        }
-        fr_ktab_clear(&dst->distinct);
-        dst->distinct = n;
-    }
+    if (raise_level(dst, src->level)) /* then drop what that level does not keep */
+        goto done;
     for (size_t i = 0; i < src->distinct.count; i++) {
         uint64_t key[DKEY_WORDS];
         memcpy(key, fr_ktab_key(&src->distinct, i), sizeof key);
@@ -546,24 +555,44 @@ static int subject_ok(int t, const uint64_t *k, size_t n)
 
 fr_err fr_fcount_load(fr_fcount *c, fr_sreader *r)
 {
-    uint64_t level = fr_sr_count(r, 63, "sampling level");
-    c->slevel = (int)fr_sr_count(r, 63, "source sampling level");
+    /* merged straight into c, like fr_fcount_merge, without a table of
+     * the state's own: every key is hashed once */
+    int level = (int)fr_sr_count(r, 63, "sampling level");
+    int slevel = (int)fr_sr_count(r, 63, "source sampling level");
     uint64_t ni = fr_sr_count(r, UINT32_MAX, "finding interfaces");
+    if (fr_sr_failed(r))
+        return FR_ERR_FORMAT;
+    if (sresample(c, slevel) || raise_level(c, level))
+        return FR_ERR_NOMEM;
+    long *map = NULL;
+    char *prev = NULL;
+    size_t prev_len = 0;
+    fr_err err = FR_ERR_NOMEM;
+    if (ni && !(map = malloc((size_t)ni * sizeof *map)))
+        goto done;
     for (uint64_t i = 0; i < ni && !fr_sr_failed(r); i++) {
         size_t len;
         char *name = fr_sr_str(r, 4096, &len);
         if (!name)
             break;
+        size_t m = len < prev_len ? len : prev_len;
+        int c0 = prev ? memcmp(prev, name, m) : -1;
+        if (prev && (c0 > 0 || (c0 == 0 && prev_len >= len))) {
+            free(name);
+            fr_sr_fail(r, "finding interfaces are out of order or listed twice");
+            break;
+        }
         int created;
-        long idx = fr_strtab_intern(&c->ifaces, name, len, &created);
-        free(name);
-        if (idx < 0)
-            return FR_ERR_NOMEM;
-        if (!created)
-            fr_sr_fail(r, "a finding interface is listed twice");
+        map[i] = fr_strtab_intern(&c->ifaces, name, len, &created);
+        free(prev);
+        prev = name;
+        prev_len = len;
+        if (map[i] < 0)
+            goto done;
     }
     for (int t = 0; t < T_COUNT && !fr_sr_failed(r); t++) {
         uint64_t n = fr_sr_count(r, UINT64_C(1) << 40, "finding subjects");
+        uint64_t last[6];
         for (uint64_t i = 0; i < n && !fr_sr_failed(r); i++) {
             uint64_t key[6];
             stats st;
@@ -576,24 +605,34 @@ fr_err fr_fcount_load(fr_fcount *c, fr_sreader *r)
             st.distinct = fr_sr_u64(r);
             if (fr_sr_failed(r))
                 break;
-            if (!subject_ok(t, key, c->ifaces.count) ||
-                ((t == T_SCAN || t == T_SWEEP) && !src_sampled(c->slevel, key))) {
+            if (!subject_ok(t, key, (size_t)ni) ||
+                ((t == T_SCAN || t == T_SWEEP) && !src_sampled(slevel, key))) {
                 fr_sr_fail(r, "a finding subject is malformed");
                 break;
             }
+            if (i && memcmp(last, key, subj_words[t] * 8) >= 0) {
+                fr_sr_fail(r, "finding subjects are out of order or listed twice");
+                break;
+            }
+            memcpy(last, key, subj_words[t] * 8);
+            remap(t, key, map);
+            if ((t == T_SCAN || t == T_SWEEP) && !src_sampled(c->slevel, key))
+                continue;
             int created;
             stats *d = fr_ktab_upsert(&c->subj[t], key, fr_ktab_hash(&c->subj[t], key), &created);
             if (!d)
-                return FR_ERR_NOMEM;
-            if (!created) {
-                fr_sr_fail(r, "a finding subject is listed twice");
-                break;
-            }
-            *d = st;
+                goto done;
+            if (created || st.first < d->first)
+                d->first = st.first;
+            if (created || st.last > d->last)
+                d->last = st.last;
+            d->records += st.records;
+            sat_add(&d->packets, st.packets);
+            sat_add(&d->bytes, st.bytes);
         }
     }
-    c->level = (int)level;
     uint64_t nd = fr_sr_count(r, UINT64_C(1) << 40, "distinct pairs");
+    uint64_t last[DKEY_WORDS];
     for (uint64_t i = 0; i < nd && !fr_sr_failed(r); i++) {
         uint64_t key[DKEY_WORDS];
         if (fr_sr_bytes(r, key, sizeof key))
@@ -603,16 +642,26 @@ fr_err fr_fcount_load(fr_fcount *c, fr_sreader *r)
             fr_sr_fail(r, "a distinct pair has an unknown kind");
             break;
         }
-        if (!subject_ok(t, key + 1, c->ifaces.count) || !pair_followed(c->slevel, key)) {
+        if (!subject_ok(t, key + 1, (size_t)ni) || !pair_followed(slevel, key)) {
             fr_sr_fail(r, "a distinct pair is malformed");
             break;
         }
-        uint64_t h = fr_ktab_hash(&c->distinct, key);
-        int created;
-        if (sampled(c, key) && !fr_ktab_upsert(&c->distinct, key, h, &created))
-            return FR_ERR_NOMEM;
+        if (i && memcmp(last, key, sizeof key) >= 0) {
+            fr_sr_fail(r, "distinct pairs are out of order or listed twice");
+            break;
+        }
+        memcpy(last, key, sizeof key);
+        remap(t, key + 1, map);
+        if (pair_followed(c->slevel, key) && add_pair(c, key))
+            goto done;
     }
-    return fr_sr_failed(r) ? FR_ERR_FORMAT : FR_OK;
+    if (sresample(c, 0))
+        goto done;
+    err = fr_sr_failed(r) ? FR_ERR_FORMAT : FR_OK;
+done:
+    free(map);
+    free(prev);
+    return err;
 }
 
 /* ---- the findings ---- */

@@ -80,8 +80,10 @@ int fr_fcount_merge(fr_fcount *dst, const fr_fcount *src);
  * fixed order. Returns FR_OK or FR_ERR_NOMEM. */
 fr_err fr_fcount_save(const fr_fcount *c, fr_swriter *w);
 
-/* Reads counters saved by fr_fcount_save into c, which must be new.
- * Returns FR_OK, FR_ERR_NOMEM, or FR_ERR_FORMAT with the reader's error. */
+/* Adds counters saved by fr_fcount_save into c, straight from the reader
+ * (as fr_fcount_merge would). Returns FR_OK, FR_ERR_NOMEM, or
+ * FR_ERR_FORMAT with the reader's error; c then holds part of the state and
+ * must not be reported. */
 fr_err fr_fcount_load(fr_fcount *c, fr_sreader *r);
 
 /* Builds r->findings from c and r's windows, interfaces, gaps and coverage.

@@ -47,9 +47,10 @@ fr_err fr_topn_report(fr_topn *t, unsigned top_n, fr_report *r);
  * section "top tables"). Returns FR_OK or FR_ERR_NOMEM. */
 fr_err fr_topn_save(fr_topn *t, fr_swriter *w);
 
-/* Reads tables saved by fr_topn_save into t, which must be new and made
- * with no budget (fr_topn_new(0)). Returns FR_OK, FR_ERR_NOMEM, or
- * FR_ERR_FORMAT with the reader's error set. */
+/* Adds tables saved by fr_topn_save into t (pruning t past its budget, the
+ * error bounds adding up), straight from the reader. Returns FR_OK,
+ * FR_ERR_NOMEM, or FR_ERR_FORMAT with the reader's error set; t then holds
+ * part of the state and must not be reported. */
 fr_err fr_topn_load(fr_topn *t, fr_sreader *r);
 
 /* 1 when every table is exact (none was pruned). */

@@ -769,7 +769,7 @@ static fr_err load_ivlist(fr_sreader *r, ivlist *l)
     return fr_sr_failed(r) ? FR_ERR_FORMAT : FR_OK;
 }
 
-fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window)
+fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window, fr_agg *findings_into)
 {
     if (window <= 0 || a->o.window % window != 0) {
         fr_sr_fail(r, "window %lld s does not divide the report's %lld s", (long long)window,
@@ -784,6 +784,7 @@ fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window)
         a->max_start = mx;
     }
     uint64_t nw = fr_sr_count(r, MAX_ITEMS, "windows");
+    int64_t prev_widx = 0;
     for (uint64_t i = 0; i < nw && !fr_sr_failed(r); i++) {
         int64_t widx = fr_sr_i64(r);
         uint64_t f[10];
@@ -795,6 +796,11 @@ fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window)
             fr_sr_fail(r, "window index %lld is out of range", (long long)widx);
             break;
         }
+        if (i && widx <= prev_widx) { /* written in order */
+            fr_sr_fail(r, "windows are out of order or listed twice");
+            break;
+        }
+        prev_widx = widx;
         win_val *v = window_get(a, rebucket(a, widx, window));
         if (!v)
             return FR_ERR_NOMEM;
@@ -814,6 +820,16 @@ fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window)
         if (!name || fr_sr_optstr(r, MAX_IFACE_NAME, &account)) {
             free(name);
             break;
+        }
+        if (i) { /* written by id: each after the one before */
+            size_t pl = a->iface_names.lens[i - 1];
+            int c = memcmp(a->iface_names.strs[i - 1], name, pl < len ? pl : len);
+            if (c > 0 || (c == 0 && pl >= len)) {
+                free(name);
+                free(account);
+                fr_sr_fail(r, "interfaces are out of order or listed twice");
+                break;
+            }
         }
         long idx;
         size_t before = a->iface_names.count;
@@ -845,6 +861,7 @@ fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window)
     for (int p = 0; p < 2 && !fr_sr_failed(r); p++) {
         fr_ktab *t = p ? &a->skippairs : &a->pairs;
         uint64_t n = fr_sr_count(r, MAX_ITEMS, "interface windows");
+        uint64_t prev = 0;
         for (uint64_t i = 0; i < n && !fr_sr_failed(r); i++) {
             uint64_t idx = fr_sr_u64(r), widx = fr_sr_u64(r);
             if (fr_sr_failed(r))
@@ -853,6 +870,11 @@ fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window)
                 fr_sr_fail(r, "an interface window names no interface");
                 break;
             }
+            if (i && (idx << 32 | widx) <= prev) {
+                fr_sr_fail(r, "interface windows are out of order or listed twice");
+                break;
+            }
+            prev = idx << 32 | widx;
             int64_t nwidx = rebucket(a, (int64_t)widx, window);
             uint64_t key = (idx << 32) | (uint32_t)nwidx;
             int created;
@@ -879,7 +901,12 @@ fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window)
         return FR_ERR_FORMAT;
     }
     if (a->fc) {
-        fr_err e = fr_fcount_load(a->fc, r);
+        fr_agg *into = findings_into ? findings_into : a;
+        if (!into->fc) {
+            fr_sr_fail(r, "the findings' counters are unexpected");
+            return FR_ERR_FORMAT;
+        }
+        fr_err e = fr_fcount_load(into->fc, r);
         if (e != FR_OK)
             return e;
     }

@@ -679,19 +679,21 @@ static fr_err merge_one(const fr_stateset *s, const state *st, fr_agg *agg, fr_t
     }
     fr_sreader *r = fr_sreader_new(fp, z_len, raw_len);
     fr_agg *a = fr_agg_new(&s->run.reduce);
-    fr_topn *t = fr_topn_new(0);
     head h;
     memset(&h, 0, sizeof h);
     err = FR_ERR_NOMEM;
-    if (!r || !a || !t)
+    if (!r || !a)
         goto done;
     if (memcmp(sha, st->sha256, 32) != 0) {
         err = FR_ERR_FORMAT;
         snprintf(errbuf, errlen, "%s: the state file changed while the run read it", st->name);
         goto done;
     }
-    if (load_head(r, &h) || (err = fr_agg_load(a, r, h.window)) != FR_OK ||
-        (err = fr_topn_load(t, r)) != FR_OK || fr_sr_end(r)) {
+    /* the findings' counters and the top tables, the big parts, go straight
+     * into the run's; a state that fails here fails the run (nothing is
+     * written), so a half-merged aggregate is never reported */
+    if (load_head(r, &h) || (err = fr_agg_load(a, r, h.window, agg)) != FR_OK ||
+        (err = fr_topn_load(top, r)) != FR_OK || fr_sr_end(r)) {
         if (err == FR_ERR_NOMEM)
             goto done;
         err = FR_ERR_FORMAT;
@@ -699,7 +701,7 @@ static fr_err merge_one(const fr_stateset *s, const state *st, fr_agg *agg, fr_t
                  fr_sr_failed(r) ? fr_sr_failed(r) : "bad body");
         goto done;
     }
-    if (fr_agg_merge(agg, a) != FR_OK || fr_topn_move(top, t) != FR_OK) {
+    if (fr_agg_merge(agg, a) != FR_OK) {
         err = FR_ERR_NOMEM;
         goto done;
     }
@@ -710,7 +712,6 @@ done:
     head_clear(&h);
     fr_sreader_free(r);
     fr_agg_free(a);
-    fr_topn_free(t);
     fclose(fp);
     return err;
 }
@@ -935,7 +936,7 @@ fr_err fr_state_parse_body(const uint8_t *p, size_t n, char *errbuf, size_t errl
         fr_sr_fail(r, "window %" PRId64 " does not divide a day", h.window);
         goto bad;
     }
-    fr_err e = fr_agg_load(a, r, h.window);
+    fr_err e = fr_agg_load(a, r, h.window, NULL);
     if (e == FR_ERR_NOMEM) {
         err = e;
         goto done;

@@ -531,11 +531,14 @@ static int key_ok(int i, const uint8_t *k)
 
 fr_err fr_topn_load(fr_topn *t, fr_sreader *r)
 {
+    if (flush(t))
+        return FR_ERR_NOMEM;
     for (int i = 0; i < T_COUNT && !fr_sr_failed(r); i++) {
         table *tab = &t->tab[i];
-        tab->pruned = (int)fr_sr_count(r, 1, "table flag");
-        tab->error = fr_sr_u64(r);
+        int pruned = (int)fr_sr_count(r, 1, "table flag");
+        uint64_t error = fr_sr_u64(r);
         uint64_t n = fr_sr_count(r, UINT64_C(1) << 40, "table keys");
+        uint8_t prev[sizeof(talker_key)];
         for (uint64_t e = 0; e < n && !fr_sr_failed(r); e++) {
             uint8_t key[sizeof(talker_key)];
             uint64_t v[5];
@@ -548,16 +551,21 @@ fr_err fr_topn_load(fr_topn *t, fr_sreader *r)
                 fr_sr_fail(r, "a top-table key is malformed");
                 break;
             }
-            int created;
-            uint64_t *d = fr_ktab_upsert(&tab->t, key, fr_ktab_hash(&tab->t, key), &created);
-            if (!d)
-                return FR_ERR_NOMEM;
-            if (!created) {
-                fr_sr_fail(r, "a top-table key is listed twice");
+            /* written in key order: a key out of order or twice is damage */
+            if (e && memcmp(prev, key, tab->t.key_size) >= 0) {
+                fr_sr_fail(r, "top-table keys are out of order or listed twice");
                 break;
             }
-            memcpy(d, v, tab->nv * sizeof *v);
+            memcpy(prev, key, tab->t.key_size);
+            if (push(t, tab, key, v))
+                return FR_ERR_NOMEM;
         }
+        while (tab->n)
+            if (apply_oldest(t, tab) != FR_OK)
+                return FR_ERR_NOMEM;
+        if (__builtin_add_overflow(tab->error, error, &tab->error))
+            tab->error = UINT64_MAX;
+        tab->pruned |= pruned;
     }
     return fr_sr_failed(r) ? FR_ERR_FORMAT : FR_OK;
 }

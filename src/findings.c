@@ -565,12 +565,19 @@ fr_err fr_fcount_load(fr_fcount *c, fr_sreader *r)
     if (sresample(c, slevel) || raise_level(c, level))
         return FR_ERR_NOMEM;
     long *map = NULL;
+    size_t map_cap = 0;
     char *prev = NULL;
     size_t prev_len = 0;
     fr_err err = FR_ERR_NOMEM;
-    if (ni && !(map = malloc((size_t)ni * sizeof *map)))
-        goto done;
     for (uint64_t i = 0; i < ni && !fr_sr_failed(r); i++) {
+        if (i == map_cap) { /* grown as names arrive, not from the count */
+            size_t cap = map_cap ? map_cap * 2 : 64;
+            long *m = realloc(map, cap * sizeof *m);
+            if (!m)
+                goto done;
+            map = m;
+            map_cap = cap;
+        }
         size_t len;
         char *name = fr_sr_str(r, 4096, &len);
         if (!name)

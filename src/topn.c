@@ -86,10 +86,40 @@ void fr_topn_free(fr_topn *t)
     free(t);
 }
 
-static int u64_cmp(const void *a, const void *b)
+/* Returns the k-th smallest of v[0..n) (0-based), reordering v: Hoare's
+ * selection with a median-of-three pivot, linear on average where sorting
+ * was n log n (a merge of many states prunes a full table again and again). */
+static uint64_t nth_smallest(uint64_t *v, size_t n, size_t k)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint64_t a = v[lo], b = v[mid], c = v[hi];
+        uint64_t pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                uint64_t t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
 }
 
 /* Halves tab: drops every entry whose ranking counter is at most the median
@@ -107,9 +137,7 @@ static fr_err prune(table *tab)
         return FR_ERR_NOMEM;
     for (size_t i = 0; i < n; i++)
         vals[i] = ((const uint64_t *)fr_ktab_val(k, i))[tab->rank];
-    if (n > 1)
-        qsort(vals, n, sizeof *vals, u64_cmp);
-    uint64_t theta = vals[n / 2];
+    uint64_t theta = nth_smallest(vals, n, n / 2);
     free(vals);
     fr_ktab fresh;
     if (fr_ktab_init(&fresh, k->key_size, k->val_size))

@@ -170,28 +170,38 @@ static inline int sampled(const fr_fcount *c, const uint64_t *key)
     return c->level == 0 || (pair_hash(c, key) >> (64 - c->level)) == 0;
 }
 
+/* Raises c's pair sampling level to `level`, dropping the pairs it no
+ * longer keeps. Returns 0 or -1. */
+static int raise_level(fr_fcount *c, int level)
+{
+    if (level <= c->level)
+        return 0;
+    c->level = level;
+    fr_ktab n;
+    if (fr_ktab_init(&n, DKEY_WORDS * 8, 0))
+        return -1;
+    for (size_t i = 0; i < c->distinct.count; i++) {
+        const uint64_t *k = fr_ktab_key(&c->distinct, i);
+        uint64_t h = fr_ktab_hash(&c->distinct, k);
+        int created;
+        if (sampled(c, k) && !fr_ktab_upsert(&n, k, h, &created)) {
+            fr_ktab_clear(&n);
+            return -1;
+        }
+    }
+    fr_ktab_clear(&c->distinct);
+    c->distinct = n;
+    return 0;
+}
+
 /* Raises the sampling level until the distinct pairs fit the budget.
  * Returns 0 or -1. */
 static int shrink(fr_fcount *c)
 {
     size_t budget = c->o->distinct_budget;
-    while (budget && c->distinct.count > budget && c->level < 63) {
-        c->level++;
-        fr_ktab n;
-        if (fr_ktab_init(&n, DKEY_WORDS * 8, 0))
+    while (budget && c->distinct.count > budget && c->level < 63)
+        if (raise_level(c, c->level + 1))
             return -1;
-        for (size_t i = 0; i < c->distinct.count; i++) {
-            const uint64_t *k = fr_ktab_key(&c->distinct, i);
-            uint64_t h = fr_ktab_hash(&c->distinct, k);
-            int created;
-            if (sampled(c, k) && !fr_ktab_upsert(&n, k, h, &created)) {
-                fr_ktab_clear(&n);
-                return -1;
-            }
-        }
-        fr_ktab_clear(&c->distinct);
-        c->distinct = n;
-    }
     return 0;
 }
 
@@ -253,30 +263,6 @@ static int sresample(fr_fcount *c, int level)
         fr_ktab_clear(&c->distinct);
         c->distinct = n;
     }
-    return 0;
-}
-
-/* Raises c's pair sampling level to `level`, dropping the pairs it no
- * longer keeps. Returns 0 or -1. */
-static int raise_level(fr_fcount *c, int level)
-{
-    if (level <= c->level)
-        return 0;
-    c->level = level;
-    fr_ktab n;
-    if (fr_ktab_init(&n, DKEY_WORDS * 8, 0))
-        return -1;
-    for (size_t i = 0; i < c->distinct.count; i++) {
-        const uint64_t *k = fr_ktab_key(&c->distinct, i);
-        uint64_t h = fr_ktab_hash(&c->distinct, k);
-        int created;
-        if (sampled(c, k) && !fr_ktab_upsert(&n, k, h, &created)) {
-            fr_ktab_clear(&n);
-            return -1;
-        }
-    }
-    fr_ktab_clear(&c->distinct);
-    c->distinct = n;
     return 0;
 }
 

@@ -304,6 +304,9 @@ char *fr_time_iso(int64_t t, char *buf);
  * least 32 bytes), or "" when den is 0. Returns buf. */
 char *fr_pct_format(uint64_t num, uint64_t den, char *buf);
 
+/* qsort order of fr_gap_row: interface_id, start, kind. */
+int fr_gap_cmp(const void *pa, const void *pb);
+
 /* Returns "NODATA", "SKIPDATA" or "SILENT". */
 const char *fr_gap_kind_name(fr_gap_kind k);
 

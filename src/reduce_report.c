@@ -21,17 +21,6 @@ static int cmp_named(const void *pa, const void *pb)
     return strcmp(((const named *)pa)->name, ((const named *)pb)->name);
 }
 
-static int cmp_gap(const void *pa, const void *pb)
-{
-    const fr_gap_row *a = pa, *b = pb;
-    int c = strcmp(a->interface_id, b->interface_id);
-    if (c)
-        return c;
-    if (a->start != b->start)
-        return a->start < b->start ? -1 : 1;
-    return (int)a->kind - (int)b->kind;
-}
-
 fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
 {
     int64_t W = a->o.window;
@@ -218,7 +207,7 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen)
     t->untracked_iface_records = a->other.records;
     t->untracked_iface_bytes = a->other.bytes;
     if (r->n_gaps > 1)
-        qsort(r->gaps, r->n_gaps, sizeof *r->gaps, cmp_gap);
+        qsort(r->gaps, r->n_gaps, sizeof *r->gaps, fr_gap_cmp);
     fr_err e = fr_coverage_finish(cov, r);
     fr_coverage_free(cov);
     if (e != FR_OK)

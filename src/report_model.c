@@ -192,8 +192,7 @@ const char *fr_severity_name(fr_severity s)
     return s == FR_SEV_HIGH ? "high" : s == FR_SEV_MEDIUM ? "medium" : "low";
 }
 
-/* Orders gap rows by interface_id, start, kind. */
-static int gap_order(const void *pa, const void *pb)
+int fr_gap_cmp(const void *pa, const void *pb)
 {
     const fr_gap_row *a = pa, *b = pb;
     int c = strcmp(a->interface_id, b->interface_id);
@@ -214,7 +213,7 @@ int fr_report_fold_silent(fr_report *r)
     memcpy(g + r->n_gaps, r->silent, r->n_silent * sizeof *g);
     r->gaps = g;
     r->n_gaps += r->n_silent;
-    qsort(r->gaps, r->n_gaps, sizeof *r->gaps, gap_order);
+    qsort(r->gaps, r->n_gaps, sizeof *r->gaps, fr_gap_cmp);
     free(r->silent);
     r->silent = NULL;
     r->n_silent = 0;

@@ -91,8 +91,43 @@ void fr_report_free(fr_report *r)
     free(r);
 }
 
+/* Writes n digits of v at p. */
+static void put_digits(char *p, unsigned v, int n)
+{
+    while (n--) {
+        p[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
 char *fr_time_iso(int64_t t, char *buf)
 {
+    /* years 1970 to 9999, every time a report has: the civil date from the
+     * day count (the proleptic Gregorian calendar in 400-year eras), without
+     * gmtime and printf, which were a third of writing a month's gaps.csv */
+    if (t >= 0 && t < INT64_C(253402300800)) {
+        int64_t days = t / 86400, sec = t % 86400;
+        int64_t z = days + 719468, era = z / 146097;
+        unsigned doe = (unsigned)(z - era * 146097);
+        unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        unsigned mp = (5 * doy + 2) / 153;
+        unsigned d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+        unsigned y = (unsigned)(yoe + era * 400) + (m <= 2);
+        put_digits(buf, y, 4);
+        buf[4] = '-';
+        put_digits(buf + 5, m, 2);
+        buf[7] = '-';
+        put_digits(buf + 8, d, 2);
+        buf[10] = 'T';
+        put_digits(buf + 11, (unsigned)(sec / 3600), 2);
+        buf[13] = ':';
+        put_digits(buf + 14, (unsigned)(sec / 60 % 60), 2);
+        buf[16] = ':';
+        put_digits(buf + 17, (unsigned)(sec % 60), 2);
+        memcpy(buf + 19, "Z", 2);
+        return buf;
+    }
     time_t tt = (time_t)t;
     struct tm tm;
     if ((int64_t)tt != t || !gmtime_r(&tt, &tm)) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -108,6 +109,41 @@ static void test_numbers_and_times(void)
     char buf[32];
     CHECK(strcmp(fr_time_iso(1418530010, buf), "2014-12-14T04:06:50Z") == 0);
     CHECK(strcmp(fr_time_iso(0, buf), "1970-01-01T00:00:00Z") == 0);
+    /* the direct formatter against gmtime and strftime: the first and last
+     * second of days from 1970 to 9999 (leap years, century rules), then
+     * random seconds */
+    {
+        int bad = 0;
+        uint64_t x = 88172645463325252ULL;
+        int64_t day = 0;
+        for (int64_t i = 0; i < 700000 && bad < 5; i++) {
+            int64_t tt;
+            if (day < 2932897) { /* 1970-2408 every day, then every 37th */
+                tt = day * 86400 + (i % 2) * 86399;
+                if (i % 2)
+                    day += day < 160000 ? 1 : 37;
+            } else {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                tt = (int64_t)(x % UINT64_C(253402300800));
+            }
+            time_t ts = (time_t)tt;
+            struct tm tm;
+            char want[64];
+            if (!gmtime_r(&ts, &tm) || !strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm))
+                continue;
+            if (strcmp(fr_time_iso(tt, buf), want) != 0) {
+                fprintf(stderr, "fr_time_iso(%lld) = %s, gmtime says %s\n", (long long)tt, buf,
+                        want);
+                bad++;
+            }
+        }
+        CHECK(bad == 0);
+        CHECK(strcmp(fr_time_iso(INT64_C(253402300799), buf), "9999-12-31T23:59:59Z") == 0);
+        CHECK(strcmp(fr_time_iso(INT64_C(253402300800), buf), "+10000-01-01T00:00:00Z") == 0);
+        CHECK(strcmp(fr_time_iso(-1, buf), "1969-12-31T23:59:59Z") == 0);
+    }
     uint64_t sz;
     CHECK(fr_parse_size("512M", &sz) && sz == 512ULL << 20);
     CHECK(fr_parse_size("2GiB", &sz) && sz == 2ULL << 30);

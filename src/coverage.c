@@ -59,11 +59,56 @@ static int interval_cmp(const void *pa, const void *pb)
     return 0;
 }
 
+/* The end of the ascending run that starts at i. */
+static size_t run_end(const fr_interval *v, size_t i, size_t n)
+{
+    for (i++; i < n && interval_cmp(&v[i - 1], &v[i]) <= 0; i++)
+        ;
+    return i;
+}
+
+/* Sorts v by merging its ascending runs pairwise: a list made of a few
+ * sorted runs (states merged one after the other, a state's own sorted
+ * lists) sorts in a few linear passes. Falls back to qsort without memory. */
+static void sort_runs(fr_interval *v, size_t n)
+{
+    if (run_end(v, 0, n) == n)
+        return;
+    fr_interval *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) {
+        qsort(v, n, sizeof *v, interval_cmp);
+        return;
+    }
+    fr_interval *src = v, *dst = tmp;
+    for (;;) {
+        size_t runs = 0;
+        for (size_t i = 0; i < n;) {
+            size_t m = run_end(src, i, n), e = m < n ? run_end(src, m, n) : n;
+            size_t a = i, b = m, o = i;
+            while (a < m && b < e)
+                dst[o++] = interval_cmp(&src[b], &src[a]) < 0 ? src[b++] : src[a++];
+            memcpy(dst + o, src + a, (m - a) * sizeof *dst);
+            o += m - a;
+            memcpy(dst + o, src + b, (e - b) * sizeof *dst);
+            runs++;
+            i = e;
+        }
+        fr_interval *t = src;
+        src = dst;
+        dst = t;
+        if (runs == 1)
+            break;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+    free(tmp);
+}
+
 size_t fr_interval_merge(fr_interval *v, size_t n)
 {
     if (n < 2)
         return n;
-    qsort(v, n, sizeof *v, interval_cmp);
+    sort_runs(v, n);
     size_t out = 0;
     for (size_t i = 1; i < n; i++) {
         if (v[i].start <= v[out].end) {

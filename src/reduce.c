@@ -75,7 +75,7 @@ void fr_agg_free(fr_agg *a)
 /* Sorts l and merges intervals that overlap or touch. */
 void reduce_ivlist_compact(ivlist *l)
 {
-    if (l->n < 2) {
+    if (l->n < 2 || l->n == l->merged) { /* compact already */
         l->merged = l->n;
         return;
     }
@@ -83,27 +83,123 @@ void reduce_ivlist_compact(ivlist *l)
     l->merged = l->n;
 }
 
-/* Appends an interval, compacting when the list doubled. Returns 0 or -1. */
+/* Room for one more interval. Returns 0 or -1. */
+static int ivlist_room(ivlist *l)
+{
+    if (l->n < l->cap)
+        return 0;
+    size_t cap = l->cap ? l->cap * 2 : 4;
+    interval *v = realloc(l->v, cap * sizeof *v);
+    if (!v)
+        return -1;
+    l->v = v;
+    l->cap = cap;
+    return 0;
+}
+
+/* Puts [start, end) into a compact list near its end (at most `near`
+ * intervals after it), uniting it with those it overlaps or touches, so the
+ * list stays compact. Returns 1 when done, 0 when it lies further back, -1
+ * when out of memory. */
+static int ivlist_insert(ivlist *l, int64_t start, int64_t end, uint64_t records, size_t near)
+{
+    interval *v = l->v;
+    size_t lo = 0, hi = l->n; /* the first interval that starts after start */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid].start > start)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    if (l->n - lo > near)
+        return 0;
+    size_t a = lo > 0 && v[lo - 1].end >= start ? lo - 1 : lo, b = lo;
+    interval u = {start, end, records};
+    if (a < lo) {
+        u.start = v[a].start;
+        if (v[a].end > u.end)
+            u.end = v[a].end;
+        u.records += v[a].records;
+    }
+    for (; b < l->n && v[b].start <= u.end; b++) {
+        if (v[b].end > u.end)
+            u.end = v[b].end;
+        u.records += v[b].records;
+    }
+    if (b == a) {
+        if (ivlist_room(l))
+            return -1;
+        v = l->v;
+        memmove(v + a + 1, v + a, (l->n - a) * sizeof *v);
+        l->n++;
+    } else if (b - a > 1) {
+        memmove(v + a + 1, v + b, (l->n - b) * sizeof *v);
+        l->n -= b - a - 1;
+    }
+    v[a] = u;
+    l->merged = l->n;
+    return 1;
+}
+
+/* Appends an interval, compacting when the list doubled. While intervals
+ * come in order, or nearly (a state's lists, states given in time order),
+ * the list stays compact as it grows and is never sorted. Returns 0 or -1. */
 static int ivlist_add(ivlist *l, int64_t start, int64_t end, uint64_t records)
 {
-    if (l->n == l->cap) {
-        if (l->n >= 64 && l->n >= 2 * l->merged) {
-            reduce_ivlist_compact(l);
-            if (l->n < l->cap)
-                goto append;
+    int compact = l->n == l->merged;
+    if (compact && l->n) {
+        interval *last = &l->v[l->n - 1];
+        if (start >= last->start && start <= last->end) {
+            if (end > last->end)
+                last->end = end;
+            last->records += records;
+            return 0;
         }
-        size_t cap = l->cap ? l->cap * 2 : 4;
+        if (start < last->start) {
+            int rc = ivlist_insert(l, start, end, records, 64);
+            if (rc)
+                return rc < 0 ? -1 : 0;
+            compact = 0;
+        }
+    }
+    int in_order = compact && (l->n == 0 || start > l->v[l->n - 1].end);
+    if (l->n == l->cap && !compact && l->n >= 64 && l->n >= 2 * l->merged)
+        reduce_ivlist_compact(l);
+    if (ivlist_room(l))
+        return -1;
+    l->v[l->n].start = start;
+    l->v[l->n].end = end;
+    l->v[l->n].records = records;
+    l->n++;
+    if (in_order)
+        l->merged = l->n;
+    return 0;
+}
+
+/* Appends the whole of src to l in one copy. The result is compact when both
+ * were and src comes after l; otherwise it is compacted (sorted run by run)
+ * when the report or the state needs it. Returns 0 or -1. */
+static int ivlist_append(ivlist *l, const ivlist *src)
+{
+    if (!src->n)
+        return 0;
+    if (l->n + src->n > l->cap) {
+        size_t cap = l->cap ? l->cap : 4;
+        while (cap < l->n + src->n)
+            cap *= 2;
         interval *v = realloc(l->v, cap * sizeof *v);
         if (!v)
             return -1;
         l->v = v;
         l->cap = cap;
     }
-append:
-    l->v[l->n].start = start;
-    l->v[l->n].end = end;
-    l->v[l->n].records = records;
-    l->n++;
+    int compact = l->n == l->merged && src->n == src->merged &&
+        (l->n == 0 || src->v[0].start > l->v[l->n - 1].end);
+    memcpy(l->v + l->n, src->v, src->n * sizeof *l->v);
+    l->n += src->n;
+    if (compact)
+        l->merged = l->n;
     return 0;
 }
 
@@ -587,15 +683,9 @@ fr_err fr_agg_merge(fr_agg *dst, fr_agg *src)
         d->last_skip_widx = -1;
         if (s->account && account_min(d, s->account, s->account_len))
             goto done;
-        for (int g = 0; g < 3; g++) {
-            const ivlist *sl = g < 2 ? &s->gaps[g] : &s->okiv;
-            ivlist *dl = g < 2 ? &d->gaps[g] : &d->okiv;
-            for (size_t k = 0; k < sl->n; k++) {
-                const interval *iv = &sl->v[k];
-                if (ivlist_add(dl, iv->start, iv->end, iv->records))
-                    goto done;
-            }
-        }
+        for (int g = 0; g < 3; g++)
+            if (ivlist_append(g < 2 ? &d->gaps[g] : &d->okiv, g < 2 ? &s->gaps[g] : &s->okiv))
+                goto done;
     }
     for (size_t i = 0; i < src->pairs.count; i++) {
         uint64_t key;

@@ -68,6 +68,7 @@ enum {
     OPT_BASELINE,
     OPT_SAVE_STATE, /* mergeable states (issue 11) */
     OPT_SHARD,
+    OPT_STATE_KEYS,
     OPT_DESCRIBE_ENIS,
     OPT_SINCE = 256,
     OPT_UNTIL,
@@ -131,6 +132,7 @@ static const struct option longopts[] = {
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"save-state", required_argument, NULL, OPT_SAVE_STATE},
     {"shard", required_argument, NULL, OPT_SHARD},
+    {"state-keys", required_argument, NULL, OPT_STATE_KEYS},
     {"describe-enis", no_argument, NULL, OPT_DESCRIBE_ENIS},
     {NULL, 0, NULL, 0},
 };
@@ -174,6 +176,7 @@ static const struct {
     {"eni-info", OPT_ENI_INFO},
     {"baseline", OPT_BASELINE},
     {"save-state", OPT_SAVE_STATE},
+    {"state-keys", OPT_STATE_KEYS},
     {"describe-enis", OPT_DESCRIBE_ENIS},
     {"quiet", 'q'},
     {"verbose", 'v'},
@@ -647,6 +650,13 @@ static fr_err apply(fr_opts *o, cli_owned *own, pending *pe, int id, const char 
         }
         o->save_state = val;
         break;
+    case OPT_STATE_KEYS:
+        if (!fr_parse_u64(val, strlen(val), &v) || v < 1 || v > (UINT64_C(1) << 40)) {
+            snprintf(why, whylen, "'%s' is not a number of keys from 1 to 2^40", val);
+            return FR_ERR_USAGE;
+        }
+        o->state_keys = v;
+        break;
     case OPT_SHARD: return parse_shard(o, val, why, whylen);
     case OPT_DESCRIBE_ENIS:
         if (!parse_bool(val, &b)) {
@@ -849,6 +859,10 @@ fr_err fr_cli_parse(int argc, char **argv, int64_t now, fr_opts *o, char *errbuf
     }
     if (o->since_set && o->until_set && o->since >= o->until) {
         snprintf(errbuf, errlen, "--since must be before --until");
+        goto fail;
+    }
+    if (o->state_keys && !o->save_state) {
+        snprintf(errbuf, errlen, "--state-keys needs --save-state: it caps the saved state");
         goto fail;
     }
     /* the findings' distinct pairs get an eighth of --max-memory (per

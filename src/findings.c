@@ -170,27 +170,20 @@ static inline int sampled(const fr_fcount *c, const uint64_t *key)
     return c->level == 0 || (pair_hash(c, key) >> (64 - c->level)) == 0;
 }
 
+static int keep_sampled(const void *key, const void *val, void *ctx)
+{
+    (void)val;
+    return sampled(ctx, key);
+}
+
 /* Raises c's pair sampling level to `level`, dropping the pairs it no
- * longer keeps. Returns 0 or -1. */
+ * longer keeps. Returns 0 (it cannot fail: the table thins in place). */
 static int raise_level(fr_fcount *c, int level)
 {
     if (level <= c->level)
         return 0;
     c->level = level;
-    fr_ktab n;
-    if (fr_ktab_init(&n, DKEY_WORDS * 8, 0))
-        return -1;
-    for (size_t i = 0; i < c->distinct.count; i++) {
-        const uint64_t *k = fr_ktab_key(&c->distinct, i);
-        uint64_t h = fr_ktab_hash(&c->distinct, k);
-        int created;
-        if (sampled(c, k) && !fr_ktab_upsert(&n, k, h, &created)) {
-            fr_ktab_clear(&n);
-            return -1;
-        }
-    }
-    fr_ktab_clear(&c->distinct);
-    c->distinct = n;
+    fr_ktab_filter(&c->distinct, keep_sampled, c);
     return 0;
 }
 
@@ -219,50 +212,35 @@ static inline int pair_followed(int slevel, const uint64_t *key)
     return key[0] == T_ADMIN || src_sampled(slevel, key + 1);
 }
 
+static int keep_subject(const void *key, const void *val, void *ctx)
+{
+    (void)val;
+    return src_sampled(*(const int *)ctx, key);
+}
+
+static int keep_followed(const void *key, const void *val, void *ctx)
+{
+    (void)val;
+    return pair_followed(*(const int *)ctx, key);
+}
+
 /* Raises the source sampling level to at least `level`, then until the
  * port-scan and host-sweep subjects fit the budget, dropping the subjects
- * and pairs of sources no longer followed. Returns 0 or -1. */
+ * and pairs of sources no longer followed. Returns 0 (the tables thin in
+ * place). */
 static int sresample(fr_fcount *c, int level)
 {
     size_t budget = c->o->distinct_budget;
+    int from = c->slevel;
     while (c->slevel < 63 &&
            (c->slevel < level ||
             (budget && c->subj[T_SCAN].count + c->subj[T_SWEEP].count > budget))) {
         c->slevel++;
-        for (int t = T_SCAN; t <= T_SWEEP; t++) {
-            fr_ktab n;
-            if (fr_ktab_init(&n, subj_words[t] * 8, sizeof(stats)))
-                return -1;
-            for (size_t i = 0; i < c->subj[t].count; i++) {
-                const uint64_t *k = fr_ktab_key(&c->subj[t], i);
-                if (!src_sampled(c->slevel, k))
-                    continue;
-                int created;
-                stats *d = fr_ktab_upsert(&n, k, fr_ktab_hash(&n, k), &created);
-                if (!d) {
-                    fr_ktab_clear(&n);
-                    return -1;
-                }
-                *d = *(const stats *)fr_ktab_val(&c->subj[t], i);
-            }
-            fr_ktab_clear(&c->subj[t]);
-            c->subj[t] = n;
-        }
-        fr_ktab n;
-        if (fr_ktab_init(&n, DKEY_WORDS * 8, 0))
-            return -1;
-        for (size_t i = 0; i < c->distinct.count; i++) {
-            const uint64_t *k = fr_ktab_key(&c->distinct, i);
-            int created;
-            if (pair_followed(c->slevel, k) &&
-                !fr_ktab_upsert(&n, k, fr_ktab_hash(&n, k), &created)) {
-                fr_ktab_clear(&n);
-                return -1;
-            }
-        }
-        fr_ktab_clear(&c->distinct);
-        c->distinct = n;
+        for (int t = T_SCAN; t <= T_SWEEP; t++)
+            fr_ktab_filter(&c->subj[t], keep_subject, &c->slevel);
     }
+    if (c->slevel > from)
+        fr_ktab_filter(&c->distinct, keep_followed, &c->slevel);
     return 0;
 }
 
@@ -461,7 +439,62 @@ static size_t *ordered_keys(const fr_ktab *t, size_t words, int tag, const long 
     return idx;
 }
 
-fr_err fr_fcount_save(const fr_fcount *c, fr_swriter *w)
+/* Leading zero bits of h (64 for 0): an item is kept at sampling level L
+ * when this is at least L. */
+static inline int lead0(uint64_t h)
+{
+    return h ? __builtin_clzll(h) : 64;
+}
+
+/* The lowest level from `from` (at most 63) at which at most `limit` of the
+ * items fall in the sample, from hist[z] = items with z leading zeros. */
+static int level_for(const size_t hist[65], int from, uint64_t limit)
+{
+    size_t kept = 0;
+    for (int z = from; z <= 64; z++)
+        kept += hist[z];
+    int level = from;
+    while (level < 63 && kept > limit)
+        kept -= hist[level++];
+    return level;
+}
+
+/* --state-keys: the sampling levels a capped state is saved at (at most
+ * `limit` port-scan and host-sweep subjects, then at most `limit` distinct
+ * pairs), and which pairs it keeps (keep[i] for c->distinct's entry i).
+ * Returns 0 or -1 (memory). */
+static int cap_levels(const fr_fcount *c, uint64_t limit, int *slevel, int *level, uint8_t **keep)
+{
+    *slevel = c->slevel;
+    *level = c->level;
+    *keep = NULL;
+    if (!limit)
+        return 0;
+    size_t hist[65] = {0};
+    for (int t = T_SCAN; t <= T_SWEEP; t++)
+        for (size_t i = 0; i < c->subj[t].count; i++)
+            hist[lead0(fr_hash_words(fr_ktab_key(&c->subj[t], i), 3))]++;
+    *slevel = level_for(hist, c->slevel, limit);
+    size_t n = c->distinct.count;
+    uint8_t *k = malloc(n ? n : 1);
+    if (!k)
+        return -1;
+    memset(hist, 0, sizeof hist);
+    for (size_t i = 0; i < n; i++) {
+        const uint64_t *key = fr_ktab_key(&c->distinct, i);
+        k[i] = (uint8_t)pair_followed(*slevel, key);
+        if (k[i])
+            hist[lead0(pair_hash(c, key))]++;
+    }
+    *level = level_for(hist, c->level, limit);
+    for (size_t i = 0; i < n; i++)
+        if (k[i] && *level && (pair_hash(c, fr_ktab_key(&c->distinct, i)) >> (64 - *level)))
+            k[i] = 0;
+    *keep = k;
+    return 0;
+}
+
+fr_err fr_fcount_save(const fr_fcount *c, fr_swriter *w, uint64_t limit)
 {
     /* interfaces by id and keys by bytes, so the same counters write the
      * same bytes whatever order they were built in */
@@ -475,8 +508,15 @@ fr_err fr_fcount_save(const fr_fcount *c, fr_swriter *w)
     }
     for (size_t i = 0; i < ni; i++)
         map[io[i]] = (long)i;
-    fr_sw_u64(w, (uint64_t)c->level);
-    fr_sw_u64(w, (uint64_t)c->slevel);
+    int level, slevel;
+    uint8_t *keep;
+    if (cap_levels(c, limit, &slevel, &level, &keep)) {
+        free(io);
+        free(map);
+        return FR_ERR_NOMEM;
+    }
+    fr_sw_u64(w, (uint64_t)level);
+    fr_sw_u64(w, (uint64_t)slevel);
     fr_sw_u64(w, ni);
     for (size_t n = 0; n < ni; n++)
         fr_sw_str(w, c->ifaces.strs[io[n]], c->ifaces.lens[io[n]]);
@@ -486,8 +526,16 @@ fr_err fr_fcount_save(const fr_fcount *c, fr_swriter *w)
         size_t *idx = ordered_keys(&c->subj[t], subj_words[t], t, map, &keys);
         if (!idx)
             goto done;
-        fr_sw_u64(w, c->subj[t].count);
-        for (size_t n = 0; n < c->subj[t].count; n++) {
+        size_t count = c->subj[t].count;
+        if (slevel > c->slevel) { /* sources no longer followed leave */
+            size_t kept = 0;
+            for (size_t n = 0; n < count; n++)
+                if (src_sampled(slevel, keys + idx[n] * subj_words[t]))
+                    idx[kept++] = idx[n];
+            count = kept;
+        }
+        fr_sw_u64(w, count);
+        for (size_t n = 0; n < count; n++) {
             fr_sw_bytes(w, keys + idx[n] * subj_words[t], subj_words[t] * 8);
             const stats *st = fr_ktab_val(&c->subj[t], idx[n]);
             fr_sw_i64(w, st->first);
@@ -504,13 +552,22 @@ fr_err fr_fcount_save(const fr_fcount *c, fr_swriter *w)
     size_t *idx = ordered_keys(&c->distinct, DKEY_WORDS, -1, map, &keys);
     if (!idx)
         goto done;
-    fr_sw_u64(w, c->distinct.count);
-    for (size_t n = 0; n < c->distinct.count; n++)
+    size_t count = c->distinct.count;
+    if (keep) {
+        size_t kept = 0;
+        for (size_t n = 0; n < count; n++)
+            if (keep[idx[n]])
+                idx[kept++] = idx[n];
+        count = kept;
+    }
+    fr_sw_u64(w, count);
+    for (size_t n = 0; n < count; n++)
         fr_sw_bytes(w, keys + idx[n] * DKEY_WORDS, DKEY_WORDS * 8);
     free(keys);
     free(idx);
     err = FR_OK;
 done:
+    free(keep);
     free(io);
     free(map);
     return err;
@@ -585,6 +642,9 @@ fr_err fr_fcount_load(fr_fcount *c, fr_sreader *r)
     }
     for (int t = 0; t < T_COUNT && !fr_sr_failed(r); t++) {
         uint64_t n = fr_sr_count(r, UINT64_C(1) << 40, "finding subjects");
+        uint64_t fit = fr_sr_left(r) / (subj_words[t] * 8 + 6), add = n < fit ? n : fit;
+        if (!c->subj[t].count && !fr_sr_failed(r) && fr_ktab_reserve(&c->subj[t], (size_t)add))
+            goto done;
         uint64_t last[6];
         for (uint64_t i = 0; i < n && !fr_sr_failed(r); i++) {
             uint64_t key[6];
@@ -625,6 +685,11 @@ fr_err fr_fcount_load(fr_fcount *c, fr_sreader *r)
         }
     }
     uint64_t nd = fr_sr_count(r, UINT64_C(1) << 40, "distinct pairs");
+    uint64_t fit = fr_sr_left(r) / (DKEY_WORDS * 8), add = nd < fit ? nd : fit;
+    if (c->o->distinct_budget && add > c->o->distinct_budget)
+        add = c->o->distinct_budget;
+    if (!c->distinct.count && !fr_sr_failed(r) && fr_ktab_reserve(&c->distinct, (size_t)add + 1))
+        goto done;
     uint64_t last[DKEY_WORDS];
     for (uint64_t i = 0; i < nd && !fr_sr_failed(r); i++) {
         uint64_t key[DKEY_WORDS];

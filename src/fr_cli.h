@@ -54,6 +54,7 @@ typedef struct fr_opts {
     int wait; /* --wait: wait for another run holding the output directory's lock */
     /* mergeable states (issue 11) */
     const char *save_state; /* --save-state FILE (or s3://bucket/key), or NULL */
+    uint64_t state_keys; /* --state-keys N: N keys per table in the saved state (0: all) */
     int window_set; /* --window (or the file's `window`) was given */
     unsigned shard_k, shard_n; /* --shard K/N; shard_n 0 when not given */
     int shard_auto; /* --shard auto/N: K from AWS_BATCH_JOB_ARRAY_INDEX or

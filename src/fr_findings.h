@@ -78,7 +78,7 @@ int fr_fcount_merge(fr_fcount *dst, const fr_fcount *src);
 
 /* Writes c in the state encoding (doc/STATE.md, section "findings"), in a
  * fixed order. Returns FR_OK or FR_ERR_NOMEM. */
-fr_err fr_fcount_save(const fr_fcount *c, fr_swriter *w);
+fr_err fr_fcount_save(const fr_fcount *c, fr_swriter *w, uint64_t limit);
 
 /* Adds counters saved by fr_fcount_save into c, straight from the reader
  * (as fr_fcount_merge would). Returns FR_OK, FR_ERR_NOMEM, or

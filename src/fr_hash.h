@@ -53,6 +53,15 @@ void fr_ktab_reset(fr_ktab *t);
 /* Finds key; when absent inserts it with a zeroed value and sets *created.
  * Returns the value, or NULL when out of memory. */
 void *fr_ktab_upsert(fr_ktab *t, const void *key, uint64_t hash, int *created);
+/* Makes room for n entries in all (slots and entries), so that inserting up
+ * to n - count keys neither grows nor rehashes. Returns 0 or -1 (memory;
+ * t is unchanged). */
+int fr_ktab_reserve(fr_ktab *t, size_t n);
+/* Keeps only the entries for which keep(key, value, ctx) is nonzero, in
+ * their order, in place: no memory is taken, so thinning a big table (a
+ * sample's level raised) costs no fresh pages. */
+void fr_ktab_filter(fr_ktab *t, int (*keep)(const void *key, const void *val, void *ctx),
+                    void *ctx);
 /* Finds key; returns its value or NULL. */
 void *fr_ktab_find(const fr_ktab *t, const void *key, uint64_t hash);
 /* Key and value of entry i. */

@@ -69,7 +69,7 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen);
 /* Writes a in the state encoding (doc/STATE.md, section "aggregate"), in
  * a fixed order. Its interval lists are compacted first. Returns FR_OK or
  * FR_ERR_NOMEM. */
-fr_err fr_agg_save(fr_agg *a, fr_swriter *w);
+fr_err fr_agg_save(fr_agg *a, fr_swriter *w, uint64_t limit);
 
 /* Reads an aggregate that was saved with window `window` into a, which must
  * be new (fr_agg_new) and whose window is a multiple of `window`: windows

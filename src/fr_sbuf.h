@@ -51,6 +51,10 @@ fr_sreader *fr_sreader_new_mem(const uint8_t *p, size_t n);
 /* Frees r; NULL is fine. */
 void fr_sreader_free(fr_sreader *r);
 
+/* Body bytes not read yet: a bound on how many items a count can really
+ * announce, for reserving memory ahead without trusting the count. */
+uint64_t fr_sr_left(const fr_sreader *r);
+
 uint64_t fr_sr_u64(fr_sreader *r);
 int64_t fr_sr_i64(fr_sreader *r);
 /* A varint that must be at most max; returns it, or 0 with the error set. */

@@ -44,6 +44,8 @@ typedef struct fr_state_run {
     int window_given; /* --window was given (else the states' window is used) */
     int raw_inputs; /* the run also reads logs */
     uint64_t max_memory; /* for the top tables of the loaded states */
+    int threads; /* states are loaded by this many threads (-j) */
+    uint64_t state_keys; /* --state-keys: the saved state's cap (0: exact) */
 } fr_state_run;
 
 /* The states of one run, and where it saves its own. */
@@ -60,6 +62,10 @@ fr_err fr_stateset_add(fr_stateset *s, const char *path, const char *name, char 
 
 /* How many states were added. */
 size_t fr_stateset_count(const fr_stateset *s);
+
+/* Seconds the finish hook spent reading, checking and merging the states
+ * (0 before it ran). */
+double fr_stateset_merge_seconds(const fr_stateset *s);
 
 /* Checks that the states can be merged into run (window multiples, period,
  * options that change what is counted, no input in two states) and sets

@@ -45,7 +45,7 @@ fr_err fr_topn_report(fr_topn *t, unsigned top_n, fr_report *r);
 
 /* Writes t (its queued updates applied) in the state encoding (doc/STATE.md,
  * section "top tables"). Returns FR_OK or FR_ERR_NOMEM. */
-fr_err fr_topn_save(fr_topn *t, fr_swriter *w);
+fr_err fr_topn_save(fr_topn *t, fr_swriter *w, uint64_t limit);
 
 /* Adds tables saved by fr_topn_save into t (pruning t past its budget, the
  * error bounds adding up), straight from the reader. Returns FR_OK,

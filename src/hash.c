@@ -80,11 +80,10 @@ static inline uint64_t slot_tag(uint64_t hash)
     return hash & 0xffffffff00000000ULL;
 }
 
-/* Doubles the slot array; the stored tags and indexes move as they are.
- * Returns 0 or -1. */
-static int ktab_grow(fr_ktab *t)
+/* Rebuilds the slot array with ns slots; the stored tags and indexes move as
+ * they are. Returns 0 or -1. */
+static int ktab_resize(fr_ktab *t, size_t ns)
 {
-    size_t ns = t->nslots * 2;
     uint64_t *slots = calloc(ns, sizeof *slots);
     if (!slots)
         return -1;
@@ -98,6 +97,48 @@ static int ktab_grow(fr_ktab *t)
     free(t->slots);
     t->slots = slots;
     t->nslots = ns;
+    return 0;
+}
+
+void fr_ktab_filter(fr_ktab *t, int (*keep)(const void *key, const void *val, void *ctx), void *ctx)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < t->count; i++) {
+        uint8_t *e = t->entries + i * t->entry_size;
+        if (!keep(e, e + t->key_size, ctx))
+            continue;
+        if (out != i)
+            memcpy(t->entries + out * t->entry_size, e, t->entry_size);
+        out++;
+    }
+    if (out == t->count)
+        return;
+    t->count = out;
+    memset(t->slots, 0, t->nslots * sizeof *t->slots);
+    size_t mask = t->nslots - 1;
+    for (size_t i = 0; i < out; i++) {
+        uint64_t h = fr_ktab_hash(t, fr_ktab_key(t, i));
+        size_t s = h & mask;
+        while (t->slots[s])
+            s = (s + 1) & mask;
+        t->slots[s] = slot_tag(h) | (uint64_t)(i + 1);
+    }
+}
+
+int fr_ktab_reserve(fr_ktab *t, size_t n)
+{
+    size_t ns = t->nslots;
+    while (n * 10 > ns * 7 && ns < ((size_t)1 << 40))
+        ns *= 2;
+    if (ns > t->nslots && ktab_resize(t, ns) != 0)
+        return -1;
+    if (n > t->cap) {
+        uint8_t *e = realloc(t->entries, n * t->entry_size);
+        if (!e)
+            return -1;
+        t->entries = e;
+        t->cap = n;
+    }
     return 0;
 }
 
@@ -158,7 +199,7 @@ void *fr_ktab_upsert(fr_ktab *t, const void *key, uint64_t hash, int *created)
         t->cap = cap;
     }
     if ((t->count + 1) * 10 > t->nslots * 7) {
-        if (ktab_grow(t) != 0)
+        if (ktab_resize(t, t->nslots * 2) != 0)
             return NULL;
         mask = t->nslots - 1;
         for (s = hash & mask; t->slots[s]; s = (s + 1) & mask)

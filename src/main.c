@@ -550,6 +550,8 @@ int main(int argc, char **argv)
         .window_given = opts.window_set,
         .raw_inputs = src.n > 0,
         .max_memory = opts.max_memory,
+        .threads = opts.threads,
+        .state_keys = opts.state_keys,
     };
     if ((err = fr_stateset_check(states, &srun, errbuf, sizeof errbuf)) != FR_OK) {
         say("flowreport: %s\n", errbuf);

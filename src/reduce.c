@@ -749,7 +749,7 @@ static int cmp_i64_key(const void *ctx, size_t a, size_t b)
     return (x > y) - (x < y);
 }
 
-fr_err fr_agg_save(fr_agg *a, fr_swriter *w)
+fr_err fr_agg_save(fr_agg *a, fr_swriter *w, uint64_t limit)
 {
     /* everything in a fixed order (windows by index, interfaces by id), so
      * the same aggregate writes the same bytes at any thread count */
@@ -826,7 +826,7 @@ fr_err fr_agg_save(fr_agg *a, fr_swriter *w)
     for (int k = 0; k < 8; k++)
         fr_sw_u64(w, of[k]);
     fr_sw_u64(w, a->fc != NULL);
-    err = a->fc ? fr_fcount_save(a->fc, w) : FR_OK;
+    err = a->fc ? fr_fcount_save(a->fc, w, limit) : FR_OK;
 done:
     free(wo);
     free(io);

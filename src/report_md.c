@@ -125,8 +125,9 @@ static void topn_note(fr_md *m, const fr_topn_info *info, size_t rows, const cha
         fr_md_printf(m, "\nThe first %d of %zu rows are shown.\n", MD_MAX_ROWS, rows);
     if (info->approximate)
         fr_md_printf(m,
-                     "\nApproximate: the distinct keys did not fit in `--max-memory`, so the "
-                     "smallest were dropped along the way. The ranking counter of each row may be "
+                     "\nApproximate: not every distinct key was kept (past `--max-memory`, or in a "
+                     "state saved with `--state-keys`); the smallest were dropped. The ranking "
+                     "counter of each row may be "
                      "low by at most %s (never high); the other counters are lower bounds. ",
                      num(info->error_bound, a));
     else

@@ -253,6 +253,11 @@ static int refill(fr_sreader *r)
     return have > 0;
 }
 
+uint64_t fr_sr_left(const fr_sreader *r)
+{
+    return (uint64_t)(r->end - r->p) + (r->fp ? r->raw_left : 0);
+}
+
 int fr_sr_bytes(fr_sreader *r, void *p, size_t n)
 {
     uint8_t *o = p;

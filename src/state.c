@@ -244,7 +244,7 @@ static void save_head(fr_swriter *w, const fr_state_run *run, const fr_agg *agg,
         fr_sw_bytes(w, c->net.b, 16);
         fr_sw_u64(w, (uint64_t)c->bits);
     }
-    fr_sw_u64(w, (uint64_t)fr_topn_exact(top));
+    fr_sw_u64(w, (uint64_t)(fr_topn_exact(top) && !run->state_keys));
     fr_sw_u64(w, 0); /* reserved */
     fr_sw_u64(w, r->n_inputs);
     for (size_t i = 0; i < r->n_inputs; i++)
@@ -828,7 +828,8 @@ static fr_err save_state(fr_stateset *s, fr_agg *agg, fr_topn *top, const fr_rep
         goto fail;
     }
     save_head(w, &s->run, agg, top, r);
-    if (fr_agg_save(agg, w) != FR_OK || fr_topn_save(top, w) != FR_OK) {
+    if (fr_agg_save(agg, w, s->run.state_keys) != FR_OK ||
+        fr_topn_save(top, w, s->run.state_keys) != FR_OK) {
         err = FR_ERR_NOMEM;
         goto fail;
     }

@@ -494,19 +494,42 @@ fr_err fr_topn_report(fr_topn *t, unsigned top_n, fr_report *r)
 
 /* ---- state files (doc/STATE.md "top tables") ---- */
 
-fr_err fr_topn_save(fr_topn *t, fr_swriter *w)
+fr_err fr_topn_save(fr_topn *t, fr_swriter *w, uint64_t limit)
 {
     if (flush(t))
         return FR_ERR_NOMEM;
     for (int i = 0; i < T_COUNT; i++) {
         const table *tab = &t->tab[i];
+        size_t count = tab->t.count;
         size_t *order = fr_ktab_order(&tab->t); /* by key: the same bytes at any -j */
         if (!order)
             return FR_ERR_NOMEM;
-        fr_sw_u64(w, (uint64_t)tab->pruned);
-        fr_sw_u64(w, tab->error);
-        fr_sw_u64(w, tab->t.count);
-        for (size_t n = 0; n < tab->t.count; n++) {
+        /* --state-keys: only the keys ranked above the (limit+1)-th; every
+         * key left out counted at most theta, which joins the bound */
+        uint64_t theta = 0, error = tab->error;
+        int cut = limit && count > limit;
+        if (cut) {
+            uint64_t *vals = malloc(count * sizeof *vals);
+            if (!vals) {
+                free(order);
+                return FR_ERR_NOMEM;
+            }
+            for (size_t e = 0; e < count; e++)
+                vals[e] = ((const uint64_t *)fr_ktab_val(&tab->t, e))[tab->rank];
+            theta = nth_smallest(vals, count, count - (size_t)limit - 1);
+            free(vals);
+            size_t kept = 0;
+            for (size_t n = 0; n < count; n++)
+                if (((const uint64_t *)fr_ktab_val(&tab->t, order[n]))[tab->rank] > theta)
+                    order[kept++] = order[n];
+            count = kept;
+            if (__builtin_add_overflow(error, theta, &error))
+                error = UINT64_MAX;
+        }
+        fr_sw_u64(w, (uint64_t)(tab->pruned || cut));
+        fr_sw_u64(w, error);
+        fr_sw_u64(w, count);
+        for (size_t n = 0; n < count; n++) {
             size_t e = order[n];
             fr_sw_bytes(w, fr_ktab_key(&tab->t, e), tab->t.key_size);
             const uint64_t *v = fr_ktab_val(&tab->t, e);
@@ -566,6 +589,15 @@ fr_err fr_topn_load(fr_topn *t, fr_sreader *r)
         int pruned = (int)fr_sr_count(r, 1, "table flag");
         uint64_t error = fr_sr_u64(r);
         uint64_t n = fr_sr_count(r, UINT64_C(1) << 40, "table keys");
+        /* an empty table gets room for them ahead, as many as the bytes
+         * left can hold and the budget allows (a table that holds keys
+         * already grows as they come: the states' keys mostly overlap) */
+        uint64_t fit = fr_sr_left(r) / (tab->t.key_size + tab->nv);
+        uint64_t want = n < fit ? n : fit;
+        if (t->max_keys && want > t->max_keys + 1)
+            want = t->max_keys + 1;
+        if (!tab->t.count && !fr_sr_failed(r) && fr_ktab_reserve(&tab->t, (size_t)want))
+            return FR_ERR_NOMEM;
         uint8_t prev[sizeof(talker_key)];
         for (uint64_t e = 0; e < n && !fr_sr_failed(r); e++) {
             uint8_t key[sizeof(talker_key)];

@@ -717,9 +717,13 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n_removed && !opts.quiet; i++)
         say("flowreport: removed %s/%s of an earlier run (not among this run's formats)", outdir,
             removed[i]);
-    if (opts.verbose)
+    if (opts.verbose) {
+        if (fr_stateset_count(states))
+            say("flowreport: merged %zu states in %.3f s\n", fr_stateset_count(states),
+                fr_stateset_merge_seconds(states));
         say("flowreport: read and reduced in %.3f s, reports written in %.3f s\n", t1 - t0,
             now_s() - t1);
+    }
     const fr_totals *t = &r->totals;
     status = (t->malformed || t->files_failed || t->dirs_failed || t->files == 0) ? EXIT_DAMAGED
                                                                                   : EXIT_CLEAN;

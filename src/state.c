@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* state: writing, checking and merging report state files (doc/STATE.md). */
-#include "fr_state.h"
+/* state: the state file format (doc/STATE.md): writing it, reading and
+ * checking a state's head, and the checks of a merge's options; loading
+ * and merging are in src/state_merge.c. */
+#include "fr_state_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -13,45 +15,9 @@
 
 #include "fr_sbuf.h"
 
-#define HEADER_LEN 32
 #define MAX_PATH_LEN (64u << 10)
 #define MAX_TEXT (1u << 20)
 #define MAX_ROWS (UINT64_C(1) << 32)
-
-/* What a state's head section says. */
-typedef struct head {
-    char *creator;
-    int64_t window;
-    int since_set, until_set;
-    int64_t since, until;
-    int prorate;
-    int has_time;
-    int64_t min_start, max_start;
-    uint8_t admin_ports[8192];
-    size_t n_cidrs;
-    fr_cidr *cidrs;
-    int top_exact;
-    uint64_t findings_level;
-    size_t n_inputs;
-    fr_input_row *inputs;
-    size_t n_unknown;
-    char **unknown;
-} head;
-
-typedef struct state {
-    char *path, *name;
-    uint8_t sha256[32]; /* of the whole file */
-    uint64_t size;
-    head h;
-} state;
-
-struct fr_stateset {
-    state *v;
-    size_t n;
-    fr_state_run run;
-    int checked;
-    char *save_path, *save_tmp;
-};
 
 int fr_state_sniff(const uint8_t *p, size_t n)
 {
@@ -72,7 +38,7 @@ int fr_state_is_file(const char *path)
     return fr_state_sniff(b, n);
 }
 
-static void head_clear(head *h)
+void state_head_clear(head *h)
 {
     free(h->creator);
     free(h->cidrs);
@@ -97,12 +63,17 @@ void fr_stateset_free(fr_stateset *s)
     for (size_t i = 0; i < s->n; i++) {
         free(s->v[i].path);
         free(s->v[i].name);
-        head_clear(&s->v[i].h);
+        state_head_clear(&s->v[i].h);
     }
     free(s->v);
     fr_stateset_discard(s);
     free(s->save_path);
     free(s);
+}
+
+double fr_stateset_merge_seconds(const fr_stateset *s)
+{
+    return s ? s->merge_seconds : 0;
 }
 
 size_t fr_stateset_count(const fr_stateset *s)
@@ -124,7 +95,7 @@ static void put_u64le(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static uint64_t get_le(const uint8_t *p, int n)
+uint64_t state_get_le(const uint8_t *p, int n)
 {
     uint64_t v = 0;
     for (int i = n - 1; i >= 0; i--)
@@ -254,7 +225,7 @@ static void save_head(fr_swriter *w, const fr_state_run *run, const fr_agg *agg,
         fr_sw_str(w, r->unknown_fields[i], strlen(r->unknown_fields[i]));
 }
 
-static int load_head(fr_sreader *r, head *h)
+int state_load_head(fr_sreader *r, head *h)
 {
     if (!(h->creator = fr_sr_str(r, 256, NULL)))
         return -1;
@@ -322,11 +293,13 @@ static int load_head(fr_sreader *r, head *h)
 
 /* ---- files ---- */
 
-/* Opens path, checks its header, length and SHA-256 (returned in sha) and
- * leaves it positioned after the header with the body's lengths. Returns
- * the file, or NULL with errbuf set ("why", without the name). */
-static FILE *open_checked(const char *path, uint64_t *raw_len, uint64_t *z_len, uint8_t sha[32],
-                          uint64_t *size, fr_err *err, char *errbuf, size_t errlen)
+/* Opens path, checks its header, length and checksum in one read pass,
+ * which also gives the whole file's SHA-256 (the checksum's hash continued
+ * over the trailer), and leaves it positioned after the header. Returns the
+ * file with hd, sha and size set, or NULL with errbuf set ("why", without
+ * the name). */
+static FILE *open_checked(const char *path, uint8_t hd[HEADER_LEN], uint8_t sha[32], uint64_t *size,
+                          fr_err *err, char *errbuf, size_t errlen)
 {
     *err = FR_ERR_FORMAT;
     FILE *fp = fopen(path, "rb");
@@ -335,8 +308,8 @@ static FILE *open_checked(const char *path, uint64_t *raw_len, uint64_t *z_len, 
         snprintf(errbuf, errlen, "cannot open: %s", strerror(errno));
         return NULL;
     }
+    EVP_MD_CTX *ctx = NULL, *whole = NULL;
     struct stat sb;
-    uint8_t hd[HEADER_LEN];
     if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) {
         snprintf(errbuf, errlen, "not a regular file");
         goto fail;
@@ -345,7 +318,8 @@ static FILE *open_checked(const char *path, uint64_t *raw_len, uint64_t *z_len, 
         snprintf(errbuf, errlen, "truncated: shorter than a state file's header");
         goto fail;
     }
-    uint32_t version = (uint32_t)get_le(hd + 8, 4), flags = (uint32_t)get_le(hd + 12, 4);
+    uint32_t version = (uint32_t)state_get_le(hd + 8, 4),
+             flags = (uint32_t)state_get_le(hd + 12, 4);
     if (version != FR_STATE_VERSION) {
         snprintf(errbuf, errlen,
                  "state format version %" PRIu32 " (this flowreport reads version %d only); "
@@ -357,21 +331,22 @@ static FILE *open_checked(const char *path, uint64_t *raw_len, uint64_t *z_len, 
         snprintf(errbuf, errlen, "unknown header flags 0x%" PRIx32, flags);
         goto fail;
     }
-    *raw_len = get_le(hd + 16, 8);
-    *z_len = get_le(hd + 24, 8);
+    uint64_t z_len = state_get_le(hd + 24, 8);
     *size = (uint64_t)sb.st_size;
-    if (*z_len > *size || *size - *z_len != HEADER_LEN + 32) {
+    if (z_len > *size || *size - z_len != HEADER_LEN + 32) {
         snprintf(errbuf, errlen, "%s: the file has %" PRIu64 " bytes, its header says %" PRIu64,
-                 *size < *z_len + HEADER_LEN + 32 ? "truncated" : "trailing bytes", *size,
-                 *z_len + HEADER_LEN + 32);
+                 *size < z_len + HEADER_LEN + 32 ? "truncated" : "trailing bytes", *size,
+                 z_len + HEADER_LEN + 32);
         goto fail;
     }
-    /* the checksum over header and body, before anything is parsed */
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+    /* the checksum over header and body, before anything is parsed; the
+     * whole file's SHA-256 (for provenance) is the same hash continued */
+    ctx = EVP_MD_CTX_new();
+    whole = EVP_MD_CTX_new();
+    int ok = ctx && whole && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
         EVP_DigestUpdate(ctx, hd, HEADER_LEN) == 1;
     uint8_t buf[65536];
-    uint64_t left = *z_len;
+    uint64_t left = z_len;
     while (ok && left) {
         size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
         if (fread(buf, 1, want, fp) != want) {
@@ -383,8 +358,9 @@ static FILE *open_checked(const char *path, uint64_t *raw_len, uint64_t *z_len, 
     }
     uint8_t want_sha[32], have_sha[32];
     unsigned int dl = 0;
-    ok = ok && EVP_DigestFinal_ex(ctx, have_sha, &dl) == 1 && fread(want_sha, 1, 32, fp) == 32;
-    EVP_MD_CTX_free(ctx);
+    ok = ok && EVP_MD_CTX_copy_ex(whole, ctx) == 1 && EVP_DigestFinal_ex(ctx, have_sha, &dl) == 1 &&
+        fread(want_sha, 1, 32, fp) == 32 && EVP_DigestUpdate(whole, want_sha, 32) == 1 &&
+        EVP_DigestFinal_ex(whole, sha, &dl) == 1;
     if (!ok) {
         *err = FR_ERR_IO;
         snprintf(errbuf, errlen, "read error");
@@ -394,22 +370,18 @@ static FILE *open_checked(const char *path, uint64_t *raw_len, uint64_t *z_len, 
         snprintf(errbuf, errlen, "checksum mismatch: the file was changed or damaged");
         goto fail;
     }
-    /* the whole file's SHA-256, for provenance */
-    ctx = EVP_MD_CTX_new();
-    ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 && fseek(fp, 0, SEEK_SET) == 0;
-    size_t n;
-    while (ok && (n = fread(buf, 1, sizeof buf, fp)) > 0)
-        ok = EVP_DigestUpdate(ctx, buf, n) == 1;
-    ok = ok && !ferror(fp) && EVP_DigestFinal_ex(ctx, sha, &dl) == 1;
-    EVP_MD_CTX_free(ctx);
-    if (!ok || fseek(fp, HEADER_LEN, SEEK_SET) != 0) {
+    if (fseek(fp, HEADER_LEN, SEEK_SET) != 0) {
         *err = FR_ERR_IO;
         snprintf(errbuf, errlen, "read error");
         goto fail;
     }
+    EVP_MD_CTX_free(ctx);
+    EVP_MD_CTX_free(whole);
     *err = FR_OK;
     return fp;
 fail:
+    EVP_MD_CTX_free(ctx);
+    EVP_MD_CTX_free(whole);
     fclose(fp);
     return NULL;
 }
@@ -418,27 +390,27 @@ fr_err fr_stateset_add(fr_stateset *s, const char *path, const char *name, char 
                        size_t errlen)
 {
     char why[512];
-    uint64_t raw_len, z_len, size;
-    uint8_t sha[32];
+    uint64_t size;
+    uint8_t hd[HEADER_LEN], sha[32];
     fr_err err;
-    FILE *fp = open_checked(path, &raw_len, &z_len, sha, &size, &err, why, sizeof why);
+    FILE *fp = open_checked(path, hd, sha, &size, &err, why, sizeof why);
     if (!fp) {
         snprintf(errbuf, errlen, "%s: state file refused: %s", name, why);
         return err;
     }
     state st;
     memset(&st, 0, sizeof st);
-    fr_sreader *r = fr_sreader_new(fp, z_len, raw_len);
+    fr_sreader *r = fr_sreader_new(fp, state_get_le(hd + 24, 8), state_get_le(hd + 16, 8));
     if (!r) {
         fclose(fp);
         return FR_ERR_NOMEM;
     }
-    int bad = load_head(r, &st.h);
+    int bad = state_load_head(r, &st.h);
     if (bad) {
         snprintf(errbuf, errlen, "%s: state file refused: %s", name, fr_sr_failed(r));
         fr_sreader_free(r);
         fclose(fp);
-        head_clear(&st.h);
+        state_head_clear(&st.h);
         return FR_ERR_FORMAT;
     }
     fr_sreader_free(r);
@@ -448,10 +420,11 @@ fr_err fr_stateset_add(fr_stateset *s, const char *path, const char *name, char 
         if (v)
             s->v = v;
         free(st.path);
-        head_clear(&st.h);
+        state_head_clear(&st.h);
         return FR_ERR_NOMEM;
     }
     memcpy(st.sha256, sha, 32);
+    memcpy(st.header, hd, HEADER_LEN);
     st.size = size;
     for (size_t i = 0; i < st.h.n_inputs; i++) {
         /* provenance: the state a row came through, the outermost one */
@@ -460,7 +433,7 @@ fr_err fr_stateset_add(fr_stateset *s, const char *path, const char *name, char 
             s->v = v;
             free(st.path);
             free(st.name);
-            head_clear(&st.h);
+            state_head_clear(&st.h);
             return FR_ERR_NOMEM;
         }
     }
@@ -471,6 +444,7 @@ fr_err fr_stateset_add(fr_stateset *s, const char *path, const char *name, char 
 
 /* ---- checks ---- */
 
+/* An input and where it came from. */
 typedef struct owner {
     const uint8_t *sha;
     const char *path, *state; /* state NULL: read from the logs */
@@ -486,7 +460,6 @@ static int cmp_owner(const void *pa, const void *pb)
     return c ? c : strcmp(a->path, b->path);
 }
 
-/* Refuses an input (by SHA-256, empty files aside) that two sources hold. */
 static fr_err overlaps(owner *o, size_t n, char *errbuf, size_t errlen)
 {
     if (n > 1)
@@ -515,6 +488,35 @@ static fr_err overlaps(owner *o, size_t n, char *errbuf, size_t errlen)
         return FR_ERR_USAGE;
     }
     return FR_OK;
+}
+
+/* 1 when an input row can be compared by its SHA-256. */
+static int comparable(const fr_input_row *in)
+{
+    return in->size && in->status != FR_INPUT_UNREADABLE && !in->is_dir;
+}
+
+fr_err state_overlaps(const fr_stateset *s, const fr_report *r, char *errbuf, size_t errlen)
+{
+    size_t total = r ? r->n_inputs : 0;
+    for (size_t i = 0; i < s->n; i++)
+        total += s->v[i].h.n_inputs;
+    owner *ow = malloc((total + 1) * sizeof *ow);
+    if (!ow)
+        return FR_ERR_NOMEM;
+    size_t k = 0;
+    for (size_t i = 0; r && i < r->n_inputs; i++)
+        if (comparable(&r->inputs[i]))
+            ow[k++] = (owner){r->inputs[i].sha256, r->inputs[i].path, NULL};
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t j = 0; j < s->v[i].h.n_inputs; j++) {
+            const fr_input_row *in = &s->v[i].h.inputs[j];
+            if (comparable(in))
+                ow[k++] = (owner){in->sha256, in->path, s->v[i].name};
+        }
+    fr_err e = overlaps(ow, k, errbuf, errlen);
+    free(ow);
+    return e;
 }
 
 static int same_cidrs(const fr_cidr *a, size_t na, const fr_cidr *b, size_t nb)
@@ -607,22 +609,7 @@ fr_err fr_stateset_check(fr_stateset *s, fr_state_run *run, char *errbuf, size_t
         }
     }
     /* no input in two states */
-    size_t total = 0;
-    for (size_t i = 0; i < s->n; i++)
-        total += s->v[i].h.n_inputs;
-    owner *ow = malloc((total + 1) * sizeof *ow);
-    if (!ow)
-        return FR_ERR_NOMEM;
-    size_t k = 0;
-    for (size_t i = 0; i < s->n; i++)
-        for (size_t j = 0; j < s->v[i].h.n_inputs; j++) {
-            const fr_input_row *in = &s->v[i].h.inputs[j];
-            if (in->size == 0 || in->status == FR_INPUT_UNREADABLE || in->is_dir)
-                continue;
-            ow[k++] = (owner){in->sha256, in->path, s->v[i].name};
-        }
-    fr_err e = overlaps(ow, k, errbuf, errlen);
-    free(ow);
+    fr_err e = state_overlaps(s, NULL, errbuf, errlen);
     s->run = *run;
     return e;
 }
@@ -662,132 +649,10 @@ fr_err fr_stateset_commit(fr_stateset *s, char *errbuf, size_t errlen)
     return FR_OK;
 }
 
-/* ---- merging and saving ---- */
+/* ---- saving ---- */
 
-/* Loads state st into agg and top. Returns FR_OK or an error (errbuf). */
-static fr_err merge_one(const fr_stateset *s, const state *st, fr_agg *agg, fr_topn *top,
-                        char *errbuf, size_t errlen)
-{
-    char why[512];
-    uint64_t raw_len, z_len, size;
-    uint8_t sha[32];
-    fr_err err;
-    FILE *fp = open_checked(st->path, &raw_len, &z_len, sha, &size, &err, why, sizeof why);
-    if (!fp) {
-        snprintf(errbuf, errlen, "%s: state file refused: %s", st->name, why);
-        return err;
-    }
-    fr_sreader *r = fr_sreader_new(fp, z_len, raw_len);
-    fr_agg *a = fr_agg_new(&s->run.reduce);
-    head h;
-    memset(&h, 0, sizeof h);
-    err = FR_ERR_NOMEM;
-    if (!r || !a)
-        goto done;
-    if (memcmp(sha, st->sha256, 32) != 0) {
-        err = FR_ERR_FORMAT;
-        snprintf(errbuf, errlen, "%s: the state file changed while the run read it", st->name);
-        goto done;
-    }
-    /* the findings' counters and the top tables, the big parts, go straight
-     * into the run's; a state that fails here fails the run (nothing is
-     * written), so a half-merged aggregate is never reported */
-    if (load_head(r, &h) || (err = fr_agg_load(a, r, h.window, agg)) != FR_OK ||
-        (err = fr_topn_load(top, r)) != FR_OK || fr_sr_end(r)) {
-        if (err == FR_ERR_NOMEM)
-            goto done;
-        err = FR_ERR_FORMAT;
-        snprintf(errbuf, errlen, "%s: state file refused: %s", st->name,
-                 fr_sr_failed(r) ? fr_sr_failed(r) : "bad body");
-        goto done;
-    }
-    if (fr_agg_merge(agg, a) != FR_OK) {
-        err = FR_ERR_NOMEM;
-        goto done;
-    }
-    err = FR_OK;
-done:
-    if (err == FR_ERR_NOMEM)
-        snprintf(errbuf, errlen, "out of memory");
-    head_clear(&h);
-    fr_sreader_free(r);
-    fr_agg_free(a);
-    fclose(fp);
-    return err;
-}
-
-static int cmp_input(const void *pa, const void *pb)
-{
-    const fr_input_row *a = pa, *b = pb;
-    int c = strcmp(a->path, b->path);
-    if (c)
-        return c;
-    return strcmp(a->via_state ? a->via_state : "", b->via_state ? b->via_state : "");
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Moves every state's inputs and unknown fields into r. */
-static fr_err take_rows(fr_stateset *s, fr_report *r)
-{
-    size_t add = 0, addu = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        add += s->v[i].h.n_inputs;
-        addu += s->v[i].h.n_unknown;
-    }
-    fr_input_row *v = realloc(r->inputs, (r->n_inputs + add + 1) * sizeof *v);
-    if (!v)
-        return FR_ERR_NOMEM;
-    r->inputs = v;
-    char **u = realloc(r->unknown_fields, (r->n_unknown_fields + addu + 1) * sizeof *u);
-    if (!u)
-        return FR_ERR_NOMEM;
-    r->unknown_fields = u;
-    if (s->n) {
-        fr_state_row *sr = calloc(s->n, sizeof *sr);
-        if (!sr)
-            return FR_ERR_NOMEM;
-        r->states = sr;
-        for (size_t i = 0; i < s->n; i++) {
-            if (!(sr[i].name = strdup(s->v[i].name)))
-                return FR_ERR_NOMEM;
-            r->n_states = i + 1;
-            sr[i].size = s->v[i].size;
-            memcpy(sr[i].sha256, s->v[i].sha256, 32);
-            sr[i].inputs = s->v[i].h.n_inputs;
-        }
-    }
-    for (size_t i = 0; i < s->n; i++) {
-        head *h = &s->v[i].h;
-        memcpy(r->inputs + r->n_inputs, h->inputs, h->n_inputs * sizeof *h->inputs);
-        r->n_inputs += h->n_inputs;
-        h->n_inputs = 0;
-        for (size_t k = 0; k < h->n_unknown; k++) {
-            int dup = 0;
-            for (size_t j = 0; j < r->n_unknown_fields && !dup; j++)
-                dup = strcmp(r->unknown_fields[j], h->unknown[k]) == 0;
-            if (dup) {
-                free(h->unknown[k]);
-            } else {
-                r->unknown_fields[r->n_unknown_fields++] = h->unknown[k];
-            }
-        }
-        h->n_unknown = 0;
-    }
-    if (r->n_inputs > 1)
-        qsort(r->inputs, r->n_inputs, sizeof *r->inputs, cmp_input);
-    if (r->n_unknown_fields > 1)
-        qsort(r->unknown_fields, r->n_unknown_fields, sizeof *r->unknown_fields, cmp_str);
-    return FR_OK;
-}
-
-/* Writes the state of agg, top and r's inputs to a new temporary file
- * beside s->save_path (s->save_tmp). Returns FR_OK or an error (errbuf). */
-static fr_err save_state(fr_stateset *s, fr_agg *agg, fr_topn *top, const fr_report *r,
-                         char *errbuf, size_t errlen)
+fr_err state_save(fr_stateset *s, fr_agg *agg, fr_topn *top, const fr_report *r, char *errbuf,
+                  size_t errlen)
 {
     const char *slash = strrchr(s->save_path, '/');
     size_t dlen = slash ? (size_t)(slash - s->save_path) + 1 : 0;
@@ -877,45 +742,6 @@ fail:
     return err;
 }
 
-fr_err fr_stateset_finish(void *ctx, fr_agg *agg, fr_topn *top, fr_report *r, char *errbuf,
-                          size_t errlen)
-{
-    fr_stateset *s = ctx;
-    /* inputs read from the logs that a state holds too */
-    size_t total = r->n_inputs;
-    for (size_t i = 0; i < s->n; i++)
-        total += s->v[i].h.n_inputs;
-    owner *ow = malloc((total + 1) * sizeof *ow);
-    if (!ow)
-        return FR_ERR_NOMEM;
-    size_t k = 0;
-    for (size_t i = 0; i < r->n_inputs; i++) {
-        const fr_input_row *in = &r->inputs[i];
-        if (in->size && in->status != FR_INPUT_UNREADABLE && !in->is_dir)
-            ow[k++] = (owner){in->sha256, in->path, NULL};
-    }
-    for (size_t i = 0; i < s->n; i++)
-        for (size_t j = 0; j < s->v[i].h.n_inputs; j++) {
-            const fr_input_row *in = &s->v[i].h.inputs[j];
-            if (in->size && in->status != FR_INPUT_UNREADABLE && !in->is_dir)
-                ow[k++] = (owner){in->sha256, in->path, s->v[i].name};
-        }
-    fr_err e = overlaps(ow, k, errbuf, errlen);
-    free(ow);
-    if (e != FR_OK)
-        return e;
-    for (size_t i = 0; i < s->n; i++)
-        if ((e = merge_one(s, &s->v[i], agg, top, errbuf, errlen)) != FR_OK)
-            return e;
-    if ((e = take_rows(s, r)) != FR_OK) {
-        snprintf(errbuf, errlen, "out of memory");
-        return e;
-    }
-    if (s->save_path)
-        return save_state(s, agg, top, r, errbuf, errlen);
-    return FR_OK;
-}
-
 fr_err fr_state_parse_body(const uint8_t *p, size_t n, char *errbuf, size_t errlen)
 {
     fr_audit_opts ao;
@@ -931,7 +757,7 @@ fr_err fr_state_parse_body(const uint8_t *p, size_t n, char *errbuf, size_t errl
     if (!r || !a || !t)
         goto done;
     err = FR_ERR_FORMAT;
-    if (load_head(r, &h))
+    if (state_load_head(r, &h))
         goto bad;
     if (ro.window % h.window != 0) {
         fr_sr_fail(r, "window %" PRId64 " does not divide a day", h.window);
@@ -965,7 +791,7 @@ fr_err fr_state_parse_body(const uint8_t *p, size_t n, char *errbuf, size_t errl
 bad:
     snprintf(errbuf, errlen, "%s", fr_sr_failed(r) ? fr_sr_failed(r) : "bad body");
 done:
-    head_clear(&h);
+    state_head_clear(&h);
     fr_sreader_free(r);
     fr_agg_free(a);
     fr_topn_free(t);

@@ -12,12 +12,7 @@
 #   - the run that saves a compact state writes the same reports as without;
 #   - --state-keys without --save-state, 0 or junk are usage errors.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
-here=$top_srcdir/tests/state
-FR="$FLOWREPORT -q -f csv,md"
-D=$TMP/d S=$TMP/st
-mkdir -p "$S"
-"$PYTHON" "$here/gendays.py" "$D" >"$TMP/info.json"
-run() { _c=$1; shift; expect_exit "$_c" $FR "$@"; }
+. "$top_srcdir/tests/state/setup.sh"
 days="24 25 26"
 dir() { echo "$D"/AWSLogs/*/vpcflowlogs/us-east-1/2026/11/$1; }
 

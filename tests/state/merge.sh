@@ -9,15 +9,7 @@
 # across the day boundary is one row; approximate states keep their bound;
 # -j1, -j3 and the order of the states change nothing.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
-here=$top_srcdir/tests/state
-chk() { "$PYTHON" "$here/check.py" "$@"; }
-FR="$FLOWREPORT -q -f csv,md"
-D=$TMP/d S=$TMP/st
-mkdir -p "$S"
-"$PYTHON" "$here/gendays.py" "$D" >"$TMP/info.json"
-
-# run CODE ARGS...: flowreport with ARGS must exit CODE
-run() { _c=$1; shift; expect_exit "$_c" $FR "$@"; }
+. "$top_srcdir/tests/state/setup.sh"
 
 # the single passes: default, exact top tables in full, --window 1d
 run 0 -j2 -o "$TMP/single" "$D"

@@ -368,6 +368,24 @@ static fr_err take_rows(fr_stateset *s, fr_report *r)
     return FR_OK;
 }
 
+/* How many threads load the states: -j, at most one per state, and only as
+ * many as keep the extra workers' own tables within half of --max-memory.
+ * A worker's tables grow with the keys of the states it loads, about twice
+ * their inflated bodies when the keys do not overlap; the run's tables have
+ * their own budget. */
+static size_t workers(const fr_stateset *s)
+{
+    size_t nt = s->run.threads > 1 ? (size_t)s->run.threads : 1;
+    if (nt > s->n)
+        nt = s->n;
+    uint64_t raw = 0;
+    for (size_t i = 0; i < s->n; i++)
+        raw += state_get_le(s->v[i].header + 16, 8);
+    while (nt > 1 && s->run.max_memory && 2 * (raw / nt) * (nt - 1) > s->run.max_memory / 2)
+        nt--;
+    return nt;
+}
+
 fr_err fr_stateset_finish(void *ctx, fr_agg *agg, fr_topn *top, fr_report *r, char *errbuf,
                           size_t errlen)
 {
@@ -378,9 +396,7 @@ fr_err fr_stateset_finish(void *ctx, fr_agg *agg, fr_topn *top, fr_report *r, ch
     fr_err e = state_overlaps(s, r, errbuf, errlen);
     if (e != FR_OK)
         return e;
-    size_t nt = s->run.threads > 1 ? (size_t)s->run.threads : 1;
-    if (nt > s->n)
-        nt = s->n;
+    size_t nt = workers(s);
     if (nt > 1) {
         if ((e = merge_parallel(s, nt, agg, top, errbuf, errlen)) != FR_OK)
             return e;

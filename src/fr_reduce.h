@@ -61,6 +61,11 @@ fr_err fr_agg_add(fr_agg *a, fr_topn *top, const fr_record *rec, int tgw, fr_fil
  * applied first). Returns FR_OK or FR_ERR_NOMEM. */
 fr_err fr_agg_merge(fr_agg *dst, fr_agg *src);
 
+/* The same without the findings' counters: windows, interfaces, their gaps
+ * and interface-windows only, so that dst's findings can be filled by
+ * another thread meanwhile. Returns FR_OK or FR_ERR_NOMEM. */
+fr_err fr_agg_merge_counts(fr_agg *dst, fr_agg *src);
+
 /* Fills r's period, windows, interfaces, gaps and record totals (the top
  * tables come from fr_topn_report).
  * Returns FR_OK, FR_ERR_RANGE (too many windows; errbuf says) or NOMEM. */

@@ -642,6 +642,14 @@ static fr_err merge_counters(fr_ktab *dst, const fr_ktab *src)
 
 fr_err fr_agg_merge(fr_agg *dst, fr_agg *src)
 {
+    fr_err err = fr_agg_merge_counts(dst, src);
+    if (err == FR_OK && dst->fc && src->fc && fr_fcount_merge(dst->fc, src->fc))
+        err = FR_ERR_NOMEM;
+    return err;
+}
+
+fr_err fr_agg_merge_counts(fr_agg *dst, fr_agg *src)
+{
 
     if (src->has_time) {
         if (!dst->has_time || src->min_start < dst->min_start)
@@ -707,8 +715,6 @@ fr_err fr_agg_merge(fr_agg *dst, fr_agg *src)
         if (!fr_ktab_upsert(&dst->skippairs, &key, fr_ktab_hash(&dst->skippairs, &key), &created))
             goto done;
     }
-    if (dst->fc && src->fc && fr_fcount_merge(dst->fc, src->fc))
-        goto done;
     if (dst->o.max_ifaces && dst->iface_names.count > dst->o.max_ifaces && iface_shrink(dst))
         goto done;
     err = FR_OK;

@@ -61,7 +61,7 @@ static int drain(FILE *fp)
  * or an error with "NAME: why" in errbuf; agg and top then hold part of the
  * state and must not be reported. */
 static fr_err merge_one(const fr_stateset *s, const state *st, fr_agg *agg, fr_topn *top,
-                        char *errbuf, size_t errlen)
+                        fr_agg *counts_into, pthread_mutex_t *mu, char *errbuf, size_t errlen)
 {
     hashed hf = {.fd = -1};
     FILE *fp = NULL;
@@ -121,7 +121,13 @@ static fr_err merge_one(const fr_stateset *s, const state *st, fr_agg *agg, fr_t
                  r && fr_sr_failed(r) ? fr_sr_failed(r) : "bad body");
         goto done;
     }
-    err = fr_agg_merge(agg, a) != FR_OK ? FR_ERR_NOMEM : FR_OK;
+    if (mu) { /* the windows, interfaces and gaps go to the shared aggregate */
+        pthread_mutex_lock(mu);
+        err = fr_agg_merge_counts(counts_into, a);
+        pthread_mutex_unlock(mu);
+    } else {
+        err = fr_agg_merge(agg, a);
+    }
 done:
     if (err == FR_ERR_NOMEM)
         snprintf(errbuf, errlen, "out of memory");
@@ -136,10 +142,15 @@ done:
 }
 
 /* States loaded by several threads: each worker takes the next state not
- * yet taken into its own aggregate and tables. */
+ * yet taken, loads its findings and top tables into its own and adds its
+ * windows, interfaces and gaps to the run's aggregate under agg_mu (they
+ * are copied once, not again at the end; the findings are not touched
+ * there, so worker 0 fills the run's meanwhile). */
 typedef struct loader {
     const fr_stateset *s;
     pthread_mutex_t mu;
+    fr_agg *agg; /* the run's: every worker adds windows, interfaces and gaps here */
+    pthread_mutex_t agg_mu; /* held while one does */
     size_t next; /* the next state to take */
     size_t first_bad; /* the first state (in argument order) that failed, or s->n */
     fr_err err; /* its error */
@@ -168,7 +179,8 @@ static void *loader_main(void *arg)
         pthread_mutex_unlock(&l->mu);
         if (i >= l->s->n)
             break;
-        fr_err e = merge_one(l->s, &l->s->v[i], w->agg, w->top, w->msg, l->msglen);
+        fr_err e =
+            merge_one(l->s, &l->s->v[i], w->agg, w->top, l->agg, &l->agg_mu, w->msg, l->msglen);
         if (e != FR_OK) {
             pthread_mutex_lock(&l->mu);
             if (i < l->first_bad) {
@@ -203,8 +215,9 @@ static void *add_tops(void *arg)
 }
 
 /* Loads every state into agg and top with nt threads: the calling one into
- * agg and top, each other into its own aggregate and tables (with the run's
- * key budget), added to agg and top afterwards in worker order. Returns
+ * agg and top, each other into its own findings' counters and tables (with
+ * the run's key budget), added to agg and top afterwards in worker order;
+ * windows, interfaces and gaps go to agg as each state is loaded. Returns
  * FR_OK or the first failing state's error (errbuf set); agg and top then
  * hold part of the states. */
 static fr_err merge_parallel(const fr_stateset *s, size_t nt, fr_agg *agg, fr_topn *top,
@@ -215,7 +228,7 @@ static fr_err merge_parallel(const fr_stateset *s, size_t nt, fr_agg *agg, fr_to
         s->run.max_memory ? (size_t)(s->run.max_memory / 3 / FR_TOPN_BYTES_PER_KEY) : 0;
     if (s->run.max_memory && max_keys < 1024)
         max_keys = 1024;
-    loader l = {.s = s, .first_bad = s->n, .err = FR_OK, .msglen = errlen};
+    loader l = {.s = s, .agg = agg, .first_bad = s->n, .err = FR_OK, .msglen = errlen};
     loader_worker *w = calloc(nt, sizeof *w);
     size_t started = 0;
     int mu_ok = 0;
@@ -237,6 +250,12 @@ static fr_err merge_parallel(const fr_stateset *s, size_t nt, fr_agg *agg, fr_to
         }
     }
     if (pthread_mutex_init(&l.mu, NULL) != 0) {
+        err = FR_ERR_THREAD;
+        snprintf(errbuf, errlen, "cannot create a mutex");
+        goto done;
+    }
+    if (pthread_mutex_init(&l.agg_mu, NULL) != 0) {
+        pthread_mutex_destroy(&l.mu);
         err = FR_ERR_THREAD;
         snprintf(errbuf, errlen, "cannot create a mutex");
         goto done;
@@ -286,8 +305,10 @@ done:
         pthread_join(w[t].th, NULL);
     if (err == FR_ERR_NOMEM)
         snprintf(errbuf, errlen, "out of memory");
-    if (mu_ok)
+    if (mu_ok) {
         pthread_mutex_destroy(&l.mu);
+        pthread_mutex_destroy(&l.agg_mu);
+    }
     for (size_t t = 0; w && t < nt; t++) {
         if (t > 0) {
             fr_agg_free(w[t].agg);
@@ -402,7 +423,7 @@ fr_err fr_stateset_finish(void *ctx, fr_agg *agg, fr_topn *top, fr_report *r, ch
             return e;
     } else {
         for (size_t i = 0; i < s->n; i++)
-            if ((e = merge_one(s, &s->v[i], agg, top, errbuf, errlen)) != FR_OK)
+            if ((e = merge_one(s, &s->v[i], agg, top, NULL, NULL, errbuf, errlen)) != FR_OK)
                 return e;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -795,6 +795,9 @@ static void distinct_text(char *buf, size_t len, uint64_t n, int level, const ch
 {
     if (level == 0)
         snprintf(buf, len, "%" PRIu64 " distinct %s", n, what);
+    else if (n == 0) /* a finding has one at least, none of them sampled */
+        snprintf(buf, len, "at least 1 distinct %s (none in the 1/%" PRIu64 " sample)", what,
+                 (uint64_t)1 << level);
     else
         snprintf(buf, len, "about %" PRIu64 " distinct %s (estimated from a 1/%" PRIu64 " sample)",
                  n, what, (uint64_t)1 << level);

@@ -25,6 +25,11 @@ with open(sys.argv[1], "w") as f:
     for i in range(30000):
         f.write("2 123456789012 eni-%02d 203.0.%d.%d 10.0.2.%d 5555 22 6 3 180 %d %d ACCEPT OK\n"
                 % (i % 8, (i >> 8) & 255, i & 255, i % 8, t + i % 3000, t + i % 3000 + 5))
+    # 16 admin-port findings with one public source each: once the pairs
+    # are sampled, most have none in the sample and must not say "about 0"
+    for i in range(16):
+        f.write("2 123456789012 eni-0b 198.18.7.%d 10.0.3.%d 5555 3389 6 3 180 %d %d ACCEPT OK\n"
+                % (i + 1, i + 1, t + i, t + i + 5))
     # 40 real scanners: 150 ports each on one host
     for s in range(40):
         for p in range(150):
@@ -55,5 +60,22 @@ for r in rows:
 true = sum(1 for k, v in ports.items() if len(v) >= 100)
 assert len(rows) <= true == 40, (len(rows), true)
 print(len(rows), "of", true, "scans found from the followed sources")
+PY
+"$PYTHON" - "$TMP/j1/findings.csv" <<'PY' || fail "a single-source admin-port finding reads wrong"
+import csv, re, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1]))
+        if r["rule"] == "public-admin-port-accepted" and r["dstaddr"].startswith("10.0.3.")]
+assert len(rows) == 16, len(rows)
+none = 0
+for r in rows:
+    d = r["detail"]
+    m = re.fullmatch(r"at least 1 distinct public sources \(none in the 1/(\d+) sample\)", d)
+    if m:
+        none += 1
+        continue
+    m = re.fullmatch(r"about (\d+) distinct public sources \(estimated from a 1/(\d+) sample\)", d)
+    assert m and m.group(1) == m.group(2), d
+assert none > 0, "no single-source finding fell outside the sample: the case is not exercised"
+print(none, "of 16 single-source findings had no sampled pair and say at least 1")
 PY
 pass "port-scan/host-sweep bounded by --max-memory (peak RSS $RSS KB), sampled the same at any -j"

@@ -527,7 +527,7 @@ fr_err fr_fcount_save(const fr_fcount *c, fr_swriter *w, uint64_t limit)
         if (!idx)
             goto done;
         size_t count = c->subj[t].count;
-        if (slevel > c->slevel) { /* sources no longer followed leave */
+        if ((t == T_SCAN || t == T_SWEEP) && slevel > c->slevel) { /* unfollowed sources leave */
             size_t kept = 0;
             for (size_t n = 0; n < count; n++)
                 if (src_sampled(slevel, keys + idx[n] * subj_words[t]))

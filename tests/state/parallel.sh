@@ -43,7 +43,7 @@ print(" ".join(v))
 ' "$1" "$S"/s*.frstate
 }
 
-for case in "1 fwd" "2 fwd" "4 fwd" "1 rev" "2 rev" "4 rev" "2 7" "4 7" "4 23" "3 23"; do
+for case in "1 rev" "2 fwd" "2 7" "3 23" "4 rev"; do
     set -- $case
     run 0 -j"$1" -o "$TMP/m_$1_$2" $(order "$2")
     chk same "$TMP/single" "$TMP/m_$1_$2" || fail "-j$1, order $2: the merge differs from the single pass"
@@ -83,7 +83,7 @@ refused s05-half.frstate "$TMP/bad1" "$1" "$2" "$3" "$4" "$5" "$S/s05-half.frsta
 # two damaged states: the first (in the run's order) is named, every time,
 # also when the second fails sooner (cut in half, while the first is read to
 # its end) and both are taken by the first four threads at once
-for k in 1 2 3; do
+for k in 1 2; do
     refused s01-extra.frstate "$TMP/bad2" "${12}" "$S/s01-half.frstate" "$2" "$3" "$1" \
         "$S/s01-extra.frstate" "$5" "$7" "$8" "$9" "${10}" "${11}"
     grep -Fq half "$TMP/err" && fail "two damaged states: the second is named: $(cat "$TMP/err")"

@@ -475,6 +475,8 @@ static int cap_levels(const fr_fcount *c, uint64_t limit, int *slevel, int *leve
         for (size_t i = 0; i < c->subj[t].count; i++)
             hist[lead0(fr_hash_words(fr_ktab_key(&c->subj[t], i), 3))]++;
     *slevel = level_for(hist, c->slevel, limit);
+    /* each followed pair's leading zero bits, 0xff for the others: kept
+     * at level L when at least L */
     size_t n = c->distinct.count;
     uint8_t *k = malloc(n ? n : 1);
     if (!k)
@@ -482,14 +484,13 @@ static int cap_levels(const fr_fcount *c, uint64_t limit, int *slevel, int *leve
     memset(hist, 0, sizeof hist);
     for (size_t i = 0; i < n; i++) {
         const uint64_t *key = fr_ktab_key(&c->distinct, i);
-        k[i] = (uint8_t)pair_followed(*slevel, key);
-        if (k[i])
-            hist[lead0(pair_hash(c, key))]++;
+        k[i] = pair_followed(*slevel, key) ? (uint8_t)lead0(pair_hash(c, key)) : 0xff;
+        if (k[i] != 0xff)
+            hist[k[i]]++;
     }
     *level = level_for(hist, c->level, limit);
     for (size_t i = 0; i < n; i++)
-        if (k[i] && *level && (pair_hash(c, fr_ktab_key(&c->distinct, i)) >> (64 - *level)))
-            k[i] = 0;
+        k[i] = k[i] != 0xff && k[i] >= *level;
     *keep = k;
     return 0;
 }

@@ -83,12 +83,14 @@ void reduce_ivlist_compact(ivlist *l)
     l->merged = l->n;
 }
 
-/* Room for one more interval. Returns 0 or -1. */
-static int ivlist_room(ivlist *l)
+/* Room for `need` intervals in all, the capacity doubling. Returns 0 or -1. */
+static int ivlist_reserve(ivlist *l, size_t need)
 {
-    if (l->n < l->cap)
+    if (need <= l->cap)
         return 0;
-    size_t cap = l->cap ? l->cap * 2 : 4;
+    size_t cap = l->cap ? l->cap : 4;
+    while (cap < need)
+        cap *= 2;
     interval *v = realloc(l->v, cap * sizeof *v);
     if (!v)
         return -1;
@@ -128,7 +130,7 @@ static int ivlist_insert(ivlist *l, int64_t start, int64_t end, uint64_t records
         u.records += v[b].records;
     }
     if (b == a) {
-        if (ivlist_room(l))
+        if (ivlist_reserve(l, l->n + 1))
             return -1;
         v = l->v;
         memmove(v + a + 1, v + a, (l->n - a) * sizeof *v);
@@ -166,7 +168,7 @@ static int ivlist_add(ivlist *l, int64_t start, int64_t end, uint64_t records)
     int in_order = compact && (l->n == 0 || start > l->v[l->n - 1].end);
     if (l->n == l->cap && !compact && l->n >= 64 && l->n >= 2 * l->merged)
         reduce_ivlist_compact(l);
-    if (ivlist_room(l))
+    if (ivlist_reserve(l, l->n + 1))
         return -1;
     l->v[l->n].start = start;
     l->v[l->n].end = end;
@@ -184,16 +186,8 @@ static int ivlist_append(ivlist *l, const ivlist *src)
 {
     if (!src->n)
         return 0;
-    if (l->n + src->n > l->cap) {
-        size_t cap = l->cap ? l->cap : 4;
-        while (cap < l->n + src->n)
-            cap *= 2;
-        interval *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (ivlist_reserve(l, l->n + src->n))
+        return -1;
     int compact = l->n == l->merged && src->n == src->merged &&
         (l->n == 0 || src->v[0].start > l->v[l->n - 1].end);
     memcpy(l->v + l->n, src->v, src->n * sizeof *l->v);

@@ -122,41 +122,43 @@ static uint64_t nth_smallest(uint64_t *v, size_t n, size_t k)
     return v[k];
 }
 
+/* The k-th smallest ranking counter of tab's entries (0-based) into *theta.
+ * Returns FR_OK or FR_ERR_NOMEM. */
+static fr_err rank_nth(const table *tab, size_t k, uint64_t *theta)
+{
+    size_t n = tab->t.count;
+    uint64_t *vals = malloc((n ? n : 1) * sizeof *vals);
+    if (!vals)
+        return FR_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        vals[i] = ((const uint64_t *)fr_ktab_val(&tab->t, i))[tab->rank];
+    *theta = nth_smallest(vals, n, k);
+    free(vals);
+    return FR_OK;
+}
+
+/* fr_ktab_filter's test: the ranking counter (ctx: its index and the
+ * threshold) is above the threshold. */
+static int above(const void *key, const void *val, void *ctx)
+{
+    const uint64_t *c = ctx;
+    (void)key;
+    return ((const uint64_t *)val)[c[0]] > c[1];
+}
+
 /* Halves tab: drops every entry whose ranking counter is at most the median
  * and adds that median to the error bound (a dropped key that comes back
  * restarts from zero, so its count can be low by at most the sum of the
  * thresholds). Returns FR_OK or FR_ERR_NOMEM. */
 static fr_err prune(table *tab)
 {
-    fr_ktab *k = &tab->t;
-    size_t n = k->count;
-    if (n == 0)
+    if (tab->t.count == 0)
         return FR_OK;
-    uint64_t *vals = malloc(n * sizeof *vals);
-    if (!vals)
+    uint64_t theta;
+    if (rank_nth(tab, tab->t.count / 2, &theta) != FR_OK)
         return FR_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++)
-        vals[i] = ((const uint64_t *)fr_ktab_val(k, i))[tab->rank];
-    uint64_t theta = nth_smallest(vals, n, n / 2);
-    free(vals);
-    fr_ktab fresh;
-    if (fr_ktab_init(&fresh, k->key_size, k->val_size))
-        return FR_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        const uint64_t *v = fr_ktab_val(k, i);
-        if (v[tab->rank] <= theta)
-            continue;
-        const void *key = fr_ktab_key(k, i);
-        int created;
-        uint64_t *d = fr_ktab_upsert(&fresh, key, fr_ktab_hash(&fresh, key), &created);
-        if (!d) {
-            fr_ktab_clear(&fresh);
-            return FR_ERR_NOMEM;
-        }
-        memcpy(d, v, k->val_size);
-    }
-    fr_ktab_clear(k);
-    *k = fresh;
+    uint64_t ctx[2] = {tab->rank, theta};
+    fr_ktab_filter(&tab->t, above, ctx);
     tab->error += theta;
     tab->pruned = 1;
     return FR_OK;
@@ -509,15 +511,10 @@ fr_err fr_topn_save(fr_topn *t, fr_swriter *w, uint64_t limit)
         uint64_t theta = 0, error = tab->error;
         int cut = limit && count > limit;
         if (cut) {
-            uint64_t *vals = malloc(count * sizeof *vals);
-            if (!vals) {
+            if (rank_nth(tab, count - (size_t)limit - 1, &theta) != FR_OK) {
                 free(order);
                 return FR_ERR_NOMEM;
             }
-            for (size_t e = 0; e < count; e++)
-                vals[e] = ((const uint64_t *)fr_ktab_val(&tab->t, e))[tab->rank];
-            theta = nth_smallest(vals, count, count - (size_t)limit - 1);
-            free(vals);
             size_t kept = 0;
             for (size_t n = 0; n < count; n++)
                 if (((const uint64_t *)fr_ktab_val(&tab->t, order[n]))[tab->rank] > theta)

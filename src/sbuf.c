@@ -8,6 +8,11 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "config.h"
+#ifdef HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
+
 #define CHUNK (64u << 10)
 
 struct fr_swriter {
@@ -139,7 +144,11 @@ const char *fr_sw_failed(const fr_swriter *w)
 struct fr_sreader {
     FILE *fp; /* NULL: plain bytes in mem */
     const uint8_t *mem;
+#ifdef HAVE_ISAL
+    struct inflate_state z; /* twice as fast as zlib on state bodies */
+#else
     z_stream z;
+#endif
     int z_ok;
     uint64_t z_left, raw_left;
     uint8_t zin[CHUNK];
@@ -159,11 +168,16 @@ fr_sreader *fr_sreader_new(FILE *fp, uint64_t z_len, uint64_t raw_len)
     r->z_left = z_len;
     r->raw_left = raw_len;
     r->p = r->end = r->buf;
+#ifdef HAVE_ISAL
+    isal_inflate_init(&r->z);
+    r->z.crc_flag = ISAL_ZLIB; /* the RFC 1950 wrapper, its Adler-32 checked */
+#else
     if (inflateInit(&r->z) != Z_OK) {
         free(r);
         return NULL;
     }
     r->z_ok = 1;
+#endif
     return r;
 }
 
@@ -183,8 +197,10 @@ void fr_sreader_free(fr_sreader *r)
 {
     if (!r)
         return;
+#ifndef HAVE_ISAL
     if (r->z_ok)
         inflateEnd(&r->z);
+#endif
     free(r);
 }
 
@@ -222,14 +238,30 @@ static int refill(fr_sreader *r)
             }
             r->z_left -= got;
             r->z.next_in = r->zin;
-            r->z.avail_in = (uInt)got;
+            r->z.avail_in = (uint32_t)got;
         }
-        if (r->z.avail_in == 0 && r->z_left == 0) {
-            fr_sr_fail(r, "the body's deflate stream is cut short");
+        /* the inflater may still hold input of an earlier call: it is
+         * called even when none is left, and the stream is cut short only
+         * when it then gives nothing */
+#ifdef HAVE_ISAL
+        int rc = isal_inflate(&r->z);
+        if (rc < 0) {
+            fr_sr_fail(r, "the body does not inflate (%s)",
+                       rc == ISAL_INCORRECT_CHECKSUM    ? "incorrect data check"
+                           : rc == ISAL_INVALID_WRAPPER ? "incorrect header check"
+                                                        : "invalid deflate data");
             return 0;
         }
+        int done = r->z.block_state == ISAL_BLOCK_FINISH;
+#else
         int rc = inflate(&r->z, Z_NO_FLUSH);
-        if (rc == Z_STREAM_END) {
+        if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
+            fr_sr_fail(r, "the body does not inflate (%s)", r->z.msg ? r->z.msg : "zlib error");
+            return 0;
+        }
+        int done = rc == Z_STREAM_END;
+#endif
+        if (done) {
             r->z_done = 1;
             if (r->z.avail_in || r->z_left) {
                 fr_sr_fail(r, "bytes follow the body's deflate stream");
@@ -237,8 +269,8 @@ static int refill(fr_sreader *r)
             }
             break;
         }
-        if (rc != Z_OK) {
-            fr_sr_fail(r, "the body does not inflate (%s)", r->z.msg ? r->z.msg : "zlib error");
+        if (r->z.avail_out == CHUNK && r->z.avail_in == 0 && r->z_left == 0) {
+            fr_sr_fail(r, "the body's deflate stream is cut short");
             return 0;
         }
     }

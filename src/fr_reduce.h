@@ -66,6 +66,12 @@ fr_err fr_agg_merge(fr_agg *dst, fr_agg *src);
  * another thread meanwhile. Returns FR_OK or FR_ERR_NOMEM. */
 fr_err fr_agg_merge_counts(fr_agg *dst, fr_agg *src);
 
+/* Says that about `parts` aggregates like the next one merged in (states of
+ * similar days) will be merged into a, so that its interval lists and
+ * tables are sized for all of them at the first (growing as usual past
+ * that), instead of doubling and copying all along. */
+void fr_agg_expect(fr_agg *a, size_t parts);
+
 /* Fills r's period, windows, interfaces, gaps and record totals (the top
  * tables come from fr_topn_report).
  * Returns FR_OK, FR_ERR_RANGE (too many windows; errbuf says) or NOMEM. */

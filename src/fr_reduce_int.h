@@ -30,6 +30,7 @@ static inline void sat_add(uint64_t *x, uint64_t v)
 
 typedef struct ivlist {
     size_t n, cap, merged; /* merged: length after the last compaction */
+    size_t mem; /* bytes of the block v (fr_bigmem) */
     interval *v;
 } ivlist;
 
@@ -66,6 +67,9 @@ struct fr_agg {
     long last_iface_idx;
     int64_t cache_widx;
     win_val *cache_win;
+    /* fr_agg_expect: how many aggregates like the first merged in are
+     * coming, so that lists and tables are sized once for all of them */
+    size_t parts;
 };
 
 /* Floor division for the window index. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fr_bigmem.h"
 #include "fr_coverage.h"
 #include "fr_findings.h"
 #include "fr_hash.h"
@@ -83,19 +84,23 @@ void reduce_ivlist_compact(ivlist *l)
     l->merged = l->n;
 }
 
-/* Room for `need` intervals in all, the capacity doubling. Returns 0 or -1. */
+/* Room for `need` intervals in all, the capacity doubling. Large lists
+ * live in huge pages (fr_bigmem). Returns 0 or -1. */
 static int ivlist_reserve(ivlist *l, size_t need)
 {
     if (need <= l->cap)
         return 0;
     size_t cap = l->cap ? l->cap : 4;
-    while (cap < need)
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2 / sizeof *l->v)
+            return -1;
         cap *= 2;
-    interval *v = realloc(l->v, cap * sizeof *v);
+    }
+    interval *v = fr_bigmem_grow(l->v, &l->mem, l->n * sizeof *v, cap * sizeof *v);
     if (!v)
         return -1;
     l->v = v;
-    l->cap = cap;
+    l->cap = l->mem / sizeof *v;
     return 0;
 }
 
@@ -182,11 +187,15 @@ static int ivlist_add(ivlist *l, int64_t start, int64_t end, uint64_t records)
 /* Appends the whole of src to l in one copy. The result is compact when both
  * were and src comes after l; otherwise it is compacted (sorted run by run)
  * when the report or the state needs it. Returns 0 or -1. */
-static int ivlist_append(ivlist *l, const ivlist *src)
+static int ivlist_append(ivlist *l, const ivlist *src, size_t parts)
 {
     if (!src->n)
         return 0;
-    if (ivlist_reserve(l, l->n + src->n))
+    /* the first of `parts` similar lists: room for all of them at once */
+    size_t need = l->n + src->n;
+    if (l->n == 0 && parts > 1 && src->n <= SIZE_MAX / sizeof *l->v / parts)
+        need = src->n * parts;
+    if (ivlist_reserve(l, need))
         return -1;
     int compact = l->n == l->merged && src->n == src->merged &&
         (l->n == 0 || src->v[0].start > l->v[l->n - 1].end);
@@ -341,9 +350,9 @@ static void add_counts(iface_val *d, const iface_val *s)
 static void iface_release(iface_val *v)
 {
     free(v->account);
-    free(v->gaps[0].v);
-    free(v->gaps[1].v);
-    free(v->okiv.v);
+    fr_bigmem_free(v->gaps[0].v, v->gaps[0].mem);
+    fr_bigmem_free(v->gaps[1].v, v->gaps[1].mem);
+    fr_bigmem_free(v->okiv.v, v->okiv.mem);
 }
 
 /* Rewrites the (interface << 32 | window) keys of t through map, dropping
@@ -642,6 +651,11 @@ fr_err fr_agg_merge(fr_agg *dst, fr_agg *src)
     return err;
 }
 
+void fr_agg_expect(fr_agg *a, size_t parts)
+{
+    a->parts = parts;
+}
+
 fr_err fr_agg_merge_counts(fr_agg *dst, fr_agg *src)
 {
 
@@ -686,8 +700,16 @@ fr_err fr_agg_merge_counts(fr_agg *dst, fr_agg *src)
         if (s->account && account_min(d, s->account, s->account_len))
             goto done;
         for (int g = 0; g < 3; g++)
-            if (ivlist_append(g < 2 ? &d->gaps[g] : &d->okiv, g < 2 ? &s->gaps[g] : &s->okiv))
+            if (ivlist_append(g < 2 ? &d->gaps[g] : &d->okiv, g < 2 ? &s->gaps[g] : &s->okiv,
+                              dst->parts))
                 goto done;
+    }
+    for (int p = 0; p < 2 && dst->parts > 1; p++) {
+        fr_ktab *d = p ? &dst->skippairs : &dst->pairs;
+        const fr_ktab *s = p ? &src->skippairs : &src->pairs;
+        if (d->count == 0 && s->count && s->count <= SIZE_MAX / dst->parts &&
+            fr_ktab_reserve(d, s->count * dst->parts))
+            goto done;
     }
     for (size_t i = 0; i < src->pairs.count; i++) {
         uint64_t key;
@@ -844,6 +866,11 @@ static int64_t rebucket(const fr_agg *a, int64_t widx, int64_t window)
 static fr_err load_ivlist(fr_sreader *r, ivlist *l)
 {
     uint64_t n = fr_sr_count(r, MAX_ITEMS, "intervals");
+    /* sized once: an interval takes 3 bytes at least, so a damaged count
+     * reserves no more than the body could fill */
+    uint64_t fit = fr_sr_left(r) / 3;
+    if (ivlist_reserve(l, (size_t)(n < fit ? n : fit)))
+        return FR_ERR_NOMEM;
     for (uint64_t k = 0; k < n && !fr_sr_failed(r); k++) {
         int64_t s = fr_sr_i64(r), e = fr_sr_i64(r);
         uint64_t rec = fr_sr_u64(r);

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "fr_addr.h"
+#include "fr_bigmem.h"
 #include "fr_cli.h"
 #include "fr_config.h"
 #include "fr_flowlog.h"
@@ -1149,6 +1150,71 @@ static void test_inputs_hardening(void)
     fr_fieldmap_clear(&m);
 }
 
+/* Fills n bytes with a pattern of seed. */
+static void fill(uint8_t *p, size_t n, uint32_t seed)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = (uint8_t)((i * 2654435761u + seed) >> 13);
+}
+
+static int filled(const uint8_t *p, size_t n, uint32_t seed)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != (uint8_t)((i * 2654435761u + seed) >> 13))
+            return 0;
+    return 1;
+}
+
+/* fr_bigmem: blocks big enough, contents kept when grown (from malloc's
+ * sizes through the mappings' classes to a mapping of its own), no two
+ * live blocks overlapping, freed blocks handed out again. */
+static void test_bigmem(void)
+{
+    size_t size = 0;
+    uint8_t *p = NULL;
+    size_t used = 0;
+    for (size_t want = 100; want <= ((size_t)80 << 20); want = want * 3 + 7) {
+        uint8_t *q = fr_bigmem_grow(p, &size, used, want);
+        CHECK(q && size >= want);
+        if (!q)
+            break;
+        CHECK(filled(q, used, 7));
+        fill(q, want, 7);
+        p = q;
+        used = want;
+    }
+    fr_bigmem_free(p, size);
+    enum { N = 300 };
+    uint8_t *b[N];
+    size_t sz[N], len[N];
+    uint32_t rnd = 12345;
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < N; i++) {
+            rnd = rnd * 1103515245u + 12345u;
+            len[i] = 1 + (rnd >> 8) % (300u << 10);
+            b[i] = fr_bigmem_alloc(len[i], &sz[i]);
+            CHECK(b[i] && sz[i] >= len[i]);
+            if (b[i])
+                fill(b[i], len[i], (uint32_t)i + 1000u * (uint32_t)round);
+        }
+        int intact = 1;
+        for (int i = 0; i < N; i++)
+            intact &= b[i] && filled(b[i], len[i], (uint32_t)i + 1000u * (uint32_t)round);
+        CHECK(intact);
+        for (int i = 0; i < N; i++)
+            fr_bigmem_free(b[i], sz[i]);
+    }
+    /* a freed block of the mappings is the next one of its size */
+    if (fr_bigmem_mapped()) {
+        uint8_t *x = fr_bigmem_alloc(FR_BIGMEM_MIN * 4, &size);
+        CHECK(x != NULL);
+        fr_bigmem_free(x, size);
+        uint8_t *y = fr_bigmem_alloc(FR_BIGMEM_MIN * 3 + 1, &size);
+        CHECK(y == x);
+        fr_bigmem_free(y, size);
+    }
+}
+
 int main(void)
 {
     fr_parser_init(&P);
@@ -1181,6 +1247,7 @@ int main(void)
     test_underscore_names();
     test_jsondoc();
     test_inputs_hardening();
+    test_bigmem();
     fr_parser_clear(&P);
     printf("%d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;

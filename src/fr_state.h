@@ -63,8 +63,8 @@ fr_err fr_stateset_add(fr_stateset *s, const char *path, const char *name, char 
 /* How many states were added. */
 size_t fr_stateset_count(const fr_stateset *s);
 
-/* Seconds the finish hook spent reading, checking and merging the states
- * (0 before it ran). */
+/* Seconds spent reading, checking and merging the states: their heads when
+ * added, their bodies in the finish hook. */
 double fr_stateset_merge_seconds(const fr_stateset *s);
 
 /* Checks that the states can be merged into run (window multiples, period,

@@ -37,7 +37,8 @@ typedef struct head {
 
 typedef struct state {
     char *path, *name;
-    uint8_t sha256[32]; /* of the whole file */
+    uint8_t sha256[32]; /* of the whole file, once merged (it is read then) */
+    uint8_t trailer[32]; /* its checksum, as found when it was added */
     uint8_t header[HEADER_LEN]; /* its first bytes: the body's lengths */
     uint64_t size;
     head h;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fr_sbuf.h"
@@ -293,13 +294,33 @@ int state_load_head(fr_sreader *r, head *h)
 
 /* ---- files ---- */
 
-/* Opens path, checks its header, length and checksum in one read pass,
- * which also gives the whole file's SHA-256 (the checksum's hash continued
- * over the trailer), and leaves it positioned after the header. Returns the
- * file with hd, sha and size set, or NULL with errbuf set ("why", without
- * the name). */
-static FILE *open_checked(const char *path, uint8_t hd[HEADER_LEN], uint8_t sha[32], uint64_t *size,
-                          fr_err *err, char *errbuf, size_t errlen)
+/* Whether the checksum (the file's last 32 bytes, size bytes in all) is
+ * the SHA-256 of what comes before it: 1 yes, 0 no, -1 on a read error.
+ * Leaves fp anywhere. */
+static int checksum_ok(FILE *fp, uint64_t size)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 && fseek(fp, 0, SEEK_SET) == 0;
+    uint8_t buf[65536], want[32], have[32];
+    uint64_t left = size - 32;
+    while (ok && left) {
+        size_t n = left < sizeof buf ? (size_t)left : sizeof buf;
+        ok = fread(buf, 1, n, fp) == n && EVP_DigestUpdate(ctx, buf, n) == 1;
+        left -= n;
+    }
+    unsigned int dl = 0;
+    ok = ok && fread(want, 1, 32, fp) == 32 && EVP_DigestFinal_ex(ctx, have, &dl) == 1;
+    EVP_MD_CTX_free(ctx);
+    return !ok ? -1 : memcmp(want, have, 32) == 0;
+}
+
+/* Opens path and checks its header and length; its checksum (the trailer,
+ * read into `trailer`) is checked as the body is read at merge time, or
+ * here when the head does not parse. Leaves it positioned after the
+ * header. Returns the file with hd, trailer and size set, or NULL with
+ * errbuf set ("why", without the name). */
+static FILE *open_checked(const char *path, uint8_t hd[HEADER_LEN], uint8_t trailer[32],
+                          uint64_t *size, fr_err *err, char *errbuf, size_t errlen)
 {
     *err = FR_ERR_FORMAT;
     FILE *fp = fopen(path, "rb");
@@ -308,7 +329,6 @@ static FILE *open_checked(const char *path, uint8_t hd[HEADER_LEN], uint8_t sha[
         snprintf(errbuf, errlen, "cannot open: %s", strerror(errno));
         return NULL;
     }
-    EVP_MD_CTX *ctx = NULL, *whole = NULL;
     struct stat sb;
     if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) {
         snprintf(errbuf, errlen, "not a regular file");
@@ -339,61 +359,27 @@ static FILE *open_checked(const char *path, uint8_t hd[HEADER_LEN], uint8_t sha[
                  z_len + HEADER_LEN + 32);
         goto fail;
     }
-    /* the checksum over header and body, before anything is parsed; the
-     * whole file's SHA-256 (for provenance) is the same hash continued */
-    ctx = EVP_MD_CTX_new();
-    whole = EVP_MD_CTX_new();
-    int ok = ctx && whole && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
-        EVP_DigestUpdate(ctx, hd, HEADER_LEN) == 1;
-    uint8_t buf[65536];
-    uint64_t left = z_len;
-    while (ok && left) {
-        size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
-        if (fread(buf, 1, want, fp) != want) {
-            ok = 0;
-            break;
-        }
-        ok = EVP_DigestUpdate(ctx, buf, want) == 1;
-        left -= want;
-    }
-    uint8_t want_sha[32], have_sha[32];
-    unsigned int dl = 0;
-    ok = ok && EVP_MD_CTX_copy_ex(whole, ctx) == 1 && EVP_DigestFinal_ex(ctx, have_sha, &dl) == 1 &&
-        fread(want_sha, 1, 32, fp) == 32 && EVP_DigestUpdate(whole, want_sha, 32) == 1 &&
-        EVP_DigestFinal_ex(whole, sha, &dl) == 1;
-    if (!ok) {
+    if (fseeko(fp, (off_t)(*size - 32), SEEK_SET) != 0 || fread(trailer, 1, 32, fp) != 32 ||
+        fseek(fp, HEADER_LEN, SEEK_SET) != 0) {
         *err = FR_ERR_IO;
         snprintf(errbuf, errlen, "read error");
         goto fail;
     }
-    if (memcmp(want_sha, have_sha, 32) != 0) {
-        snprintf(errbuf, errlen, "checksum mismatch: the file was changed or damaged");
-        goto fail;
-    }
-    if (fseek(fp, HEADER_LEN, SEEK_SET) != 0) {
-        *err = FR_ERR_IO;
-        snprintf(errbuf, errlen, "read error");
-        goto fail;
-    }
-    EVP_MD_CTX_free(ctx);
-    EVP_MD_CTX_free(whole);
     *err = FR_OK;
     return fp;
 fail:
-    EVP_MD_CTX_free(ctx);
-    EVP_MD_CTX_free(whole);
     fclose(fp);
     return NULL;
 }
 
-fr_err fr_stateset_add(fr_stateset *s, const char *path, const char *name, char *errbuf,
-                       size_t errlen)
+static fr_err add_one(fr_stateset *s, const char *path, const char *name, char *errbuf,
+                      size_t errlen)
 {
     char why[512];
     uint64_t size;
-    uint8_t hd[HEADER_LEN], sha[32];
+    uint8_t hd[HEADER_LEN], trailer[32];
     fr_err err;
-    FILE *fp = open_checked(path, hd, sha, &size, &err, why, sizeof why);
+    FILE *fp = open_checked(path, hd, trailer, &size, &err, why, sizeof why);
     if (!fp) {
         snprintf(errbuf, errlen, "%s: state file refused: %s", name, why);
         return err;
@@ -407,11 +393,16 @@ fr_err fr_stateset_add(fr_stateset *s, const char *path, const char *name, char 
     }
     int bad = state_load_head(r, &st.h);
     if (bad) {
-        snprintf(errbuf, errlen, "%s: state file refused: %s", name, fr_sr_failed(r));
+        /* a damaged file says so rather than what broke first in it */
+        int ok = checksum_ok(fp, size);
+        snprintf(errbuf, errlen, "%s: state file refused: %s", name,
+                 ok < 0       ? "read error"
+                     : ok > 0 ? fr_sr_failed(r)
+                              : "checksum mismatch: the file was changed or damaged");
         fr_sreader_free(r);
         fclose(fp);
         state_head_clear(&st.h);
-        return FR_ERR_FORMAT;
+        return ok < 0 ? FR_ERR_IO : FR_ERR_FORMAT;
     }
     fr_sreader_free(r);
     fclose(fp);
@@ -423,7 +414,7 @@ fr_err fr_stateset_add(fr_stateset *s, const char *path, const char *name, char 
         state_head_clear(&st.h);
         return FR_ERR_NOMEM;
     }
-    memcpy(st.sha256, sha, 32);
+    memcpy(st.trailer, trailer, 32);
     memcpy(st.header, hd, HEADER_LEN);
     st.size = size;
     for (size_t i = 0; i < st.h.n_inputs; i++) {
@@ -440,6 +431,18 @@ fr_err fr_stateset_add(fr_stateset *s, const char *path, const char *name, char 
     s->v = v;
     s->v[s->n++] = st;
     return FR_OK;
+}
+
+fr_err fr_stateset_add(fr_stateset *s, const char *path, const char *name, char *errbuf,
+                       size_t errlen)
+{
+    /* reading the heads is part of the merge's time (-v) */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    fr_err e = add_one(s, path, name, errbuf, errlen);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    s->merge_seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    return e;
 }
 
 /* ---- checks ---- */

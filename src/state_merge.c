@@ -20,11 +20,16 @@
 /* ---- loading ---- */
 
 /* A state file read once at merge time: every byte read is hashed on its
- * way to the inflating reader (a stdio cookie stream), so the file is known
- * to be the one that was checked when it was added. */
+ * way to the inflating reader (a stdio cookie stream). The hash of the
+ * bytes before the trailer is the checksum; continued over the trailer, it
+ * is the whole file's SHA-256. */
 typedef struct hashed {
     int fd;
-    EVP_MD_CTX *ctx;
+    EVP_MD_CTX *ctx; /* every byte */
+    EVP_MD_CTX *cks; /* a copy of it at body_end */
+    uint64_t body_end; /* where the trailer starts */
+    uint8_t tail[32]; /* the trailer as read now */
+    int snapped; /* cks was taken */
     uint64_t n; /* bytes read */
     int err; /* errno of a failed read, or -1 when hashing failed */
 } hashed;
@@ -32,20 +37,35 @@ typedef struct hashed {
 static ssize_t hashed_read(void *cookie, char *buf, size_t size)
 {
     hashed *h = cookie;
-    ssize_t n;
+    ssize_t got;
     do
-        n = read(h->fd, buf, size);
-    while (n < 0 && errno == EINTR);
-    if (n < 0) {
+        got = read(h->fd, buf, size);
+    while (got < 0 && errno == EINTR);
+    if (got < 0) {
         h->err = errno;
         return -1;
     }
-    if (n > 0 && EVP_DigestUpdate(h->ctx, buf, (size_t)n) != 1) {
+    size_t n = (size_t)got;
+    int snap = !h->snapped && h->n + n >= h->body_end;
+    size_t first = snap ? (size_t)(h->body_end - h->n) : n;
+    int ok = EVP_DigestUpdate(h->ctx, buf, first) == 1;
+    if (ok && snap) {
+        ok = EVP_MD_CTX_copy_ex(h->cks, h->ctx) == 1 &&
+            EVP_DigestUpdate(h->ctx, buf + first, n - first) == 1;
+        h->snapped = 1;
+    }
+    if (!ok) {
         h->err = -1;
         return -1;
     }
-    h->n += (uint64_t)n;
-    return n;
+    /* the bytes of [body_end, body_end + 32) in this read */
+    uint64_t lo = h->n > h->body_end ? h->n : h->body_end, hi = h->n + n;
+    if (hi > h->body_end + 32)
+        hi = h->body_end + 32;
+    if (lo < hi)
+        memcpy(h->tail + (lo - h->body_end), buf + (lo - h->n), (size_t)(hi - lo));
+    h->n += n;
+    return got;
 }
 
 /* Reads fp to its end (hashing what is left). Returns 0, or -1 on an error. */
@@ -60,10 +80,10 @@ static int drain(FILE *fp)
 /* Loads state st into agg and top (reading its file once). Returns FR_OK
  * or an error with "NAME: why" in errbuf; agg and top then hold part of the
  * state and must not be reported. */
-static fr_err merge_one(const fr_stateset *s, const state *st, fr_agg *agg, fr_topn *top,
+static fr_err merge_one(const fr_stateset *s, state *st, fr_agg *agg, fr_topn *top,
                         fr_agg *counts_into, pthread_mutex_t *mu, char *errbuf, size_t errlen)
 {
-    hashed hf = {.fd = -1};
+    hashed hf = {.fd = -1, .body_end = HEADER_LEN + state_get_le(st->header + 24, 8)};
     FILE *fp = NULL;
     fr_sreader *r = NULL;
     fr_agg *a = NULL;
@@ -76,9 +96,9 @@ static fr_err merge_one(const fr_stateset *s, const state *st, fr_agg *agg, fr_t
         return FR_ERR_OPEN;
     }
     cookie_io_functions_t io = {.read = hashed_read};
-    if (!(hf.ctx = EVP_MD_CTX_new()) || EVP_DigestInit_ex(hf.ctx, EVP_sha256(), NULL) != 1 ||
-        !(fp = fopencookie(&hf, "rb", io)) || setvbuf(fp, NULL, _IOFBF, 1u << 16) != 0 ||
-        !(a = fr_agg_new(&s->run.reduce)))
+    if (!(hf.ctx = EVP_MD_CTX_new()) || !(hf.cks = EVP_MD_CTX_new()) ||
+        EVP_DigestInit_ex(hf.ctx, EVP_sha256(), NULL) != 1 || !(fp = fopencookie(&hf, "rb", io)) ||
+        setvbuf(fp, NULL, _IOFBF, 1u << 16) != 0 || !(a = fr_agg_new(&s->run.reduce)))
         goto done;
     uint8_t hd[HEADER_LEN];
     int same =
@@ -101,20 +121,32 @@ static fr_err merge_one(const fr_stateset *s, const state *st, fr_agg *agg, fr_t
         if (err == FR_ERR_NOMEM)
             goto done;
     }
-    /* the rest is the trailer: then the file must hash as it did when added */
-    uint8_t sha[32];
+    /* the rest is the trailer: the bytes before it must hash to it, and it
+     * must be the one found when the file was added */
+    uint8_t sha[32], cks[32];
     unsigned int dl = 0;
-    if (drain(fp) || hf.err || EVP_DigestFinal_ex(hf.ctx, sha, &dl) != 1) {
+    if (drain(fp) || hf.err ||
+        (hf.snapped &&
+         (EVP_DigestFinal_ex(hf.cks, cks, &dl) != 1 ||
+          EVP_DigestFinal_ex(hf.ctx, sha, &dl) != 1))) {
         err = FR_ERR_IO;
         snprintf(errbuf, errlen, "%s: state file refused: read error%s%s", st->name,
                  hf.err > 0 ? ": " : "", hf.err > 0 ? strerror(hf.err) : "");
         goto done;
     }
-    if (hf.n != st->size || memcmp(sha, st->sha256, 32) != 0) {
+    if (hf.n != st->size || !hf.snapped || memcmp(hf.tail, st->trailer, 32) != 0) {
         err = FR_ERR_FORMAT;
         snprintf(errbuf, errlen, "%s: the state file changed while the run read it", st->name);
         goto done;
     }
+    if (memcmp(cks, hf.tail, 32) != 0) {
+        err = FR_ERR_FORMAT;
+        snprintf(errbuf, errlen,
+                 "%s: state file refused: checksum mismatch: the file was changed or damaged",
+                 st->name);
+        goto done;
+    }
+    memcpy(st->sha256, sha, 32);
     if (bad) {
         err = FR_ERR_FORMAT;
         snprintf(errbuf, errlen, "%s: state file refused: %s", st->name,
@@ -137,6 +169,7 @@ done:
     if (fp)
         fclose(fp);
     EVP_MD_CTX_free(hf.ctx);
+    EVP_MD_CTX_free(hf.cks);
     close(hf.fd);
     return err;
 }
@@ -147,7 +180,7 @@ done:
  * are copied once, not again at the end; the findings are not touched
  * there, so worker 0 fills the run's meanwhile). */
 typedef struct loader {
-    const fr_stateset *s;
+    fr_stateset *s;
     pthread_mutex_t mu;
     fr_agg *agg; /* the run's: every worker adds windows, interfaces and gaps here */
     pthread_mutex_t agg_mu; /* held while one does */
@@ -220,8 +253,8 @@ static void *add_tops(void *arg)
  * windows, interfaces and gaps go to agg as each state is loaded. Returns
  * FR_OK or the first failing state's error (errbuf set); agg and top then
  * hold part of the states. */
-static fr_err merge_parallel(const fr_stateset *s, size_t nt, fr_agg *agg, fr_topn *top,
-                             char *errbuf, size_t errlen)
+static fr_err merge_parallel(fr_stateset *s, size_t nt, fr_agg *agg, fr_topn *top, char *errbuf,
+                             size_t errlen)
 {
     /* the run's budget, as the pipeline sets it for its table */
     size_t max_keys =
@@ -418,16 +451,18 @@ fr_err fr_stateset_finish(void *ctx, fr_agg *agg, fr_topn *top, fr_report *r, ch
     if (e != FR_OK)
         return e;
     size_t nt = workers(s);
+    fr_agg_expect(agg, s->n); /* the run's lists sized once for every state's */
     if (nt > 1) {
-        if ((e = merge_parallel(s, nt, agg, top, errbuf, errlen)) != FR_OK)
-            return e;
+        e = merge_parallel(s, nt, agg, top, errbuf, errlen);
     } else {
-        for (size_t i = 0; i < s->n; i++)
-            if ((e = merge_one(s, &s->v[i], agg, top, NULL, NULL, errbuf, errlen)) != FR_OK)
-                return e;
+        for (size_t i = 0; i < s->n && e == FR_OK; i++)
+            e = merge_one(s, &s->v[i], agg, top, NULL, NULL, errbuf, errlen);
     }
+    fr_agg_expect(agg, 0);
+    if (e != FR_OK)
+        return e;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    s->merge_seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    s->merge_seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if ((e = take_rows(s, r)) != FR_OK) {
         snprintf(errbuf, errlen, "out of memory");
         return e;

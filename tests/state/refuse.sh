@@ -9,7 +9,7 @@
 # structure is broken (these must say "state file refused" and never
 # crash; CI runs this under ASan+UBSan too). Then overlaps (one input in
 # two states, a state and its own raw file), --prorate, --admin-ports and
-# a --since that cuts a state.
+# a --since that cuts a state, and a state swapped for another mid-run.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 here=$top_srcdir/tests/state
 bad() { "$PYTHON" "$here/mkbad.py" "$@"; }
@@ -120,6 +120,34 @@ refused d24.frstate 'admin-ports' --admin-ports 22,3389 "$S/d24.frstate" "$S/d25
 # a --since that cuts a state
 refused d24.frstate 'cannot be cut' --since 2026-11-24T12:00:00Z "$S/d24.frstate" "$S/d25.frstate"
 refused d25.frstate 'cannot be cut' --until 2026-11-25T12:00:00Z "$S/d25.frstate"
+
+# a state replaced by another between being listed and being merged: the
+# run is held on stdin (a FIFO) after the heads were read ("-v" says how
+# many inputs it will read), the file is swapped, then the run goes on
+cp "$S/d24.frstate" "$TMP/moving.frstate"
+mkfifo "$TMP/fifo"
+$FLOWREPORT -f csv,md -v -o "$R" --save-state "$TMP/new.frstate" "$TMP/moving.frstate" - \
+    <"$TMP/fifo" >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+exec 3>"$TMP/fifo"
+i=0
+until grep -q 'input files' "$TMP/err"; do
+    i=$((i + 1))
+    [ $i -lt 600 ] || { exec 3>&-; fail "the held run never got to its inputs: $(cat "$TMP/err")"; }
+    sleep 0.1
+done
+cp "$S/d25.frstate" "$TMP/moving.new" && mv "$TMP/moving.new" "$TMP/moving.frstate"
+exec 3>&-
+set +e
+wait $pid
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || { cat "$TMP/err" >&2; fail "a state swapped mid-run: exit $rc, want 2"; }
+grep -q 'moving\.frstate: the state file changed while the run read it' "$TMP/err" ||
+    fail "a state swapped mid-run: $(cat "$TMP/err")"
+snap | cmp -s - "$TMP/before" || fail "a state swapped mid-run: the previous report set changed"
+[ ! -e "$TMP/new.frstate" ] || fail "a state swapped mid-run: a state file was written"
+n=$((n + 1))
 
 # and a good merge does write (so the checks above are not vacuous)
 $FR -o "$R" --save-state "$TMP/new.frstate" "$S/d24.frstate" "$S/d25.frstate" ||

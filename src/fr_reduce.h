@@ -82,14 +82,15 @@ fr_err fr_agg_report(fr_agg *a, fr_report *r, char *errbuf, size_t errlen);
  * FR_ERR_NOMEM. */
 fr_err fr_agg_save(fr_agg *a, fr_swriter *w, uint64_t limit);
 
-/* Reads an aggregate that was saved with window `window` into a, which must
- * be new (fr_agg_new) and whose window is a multiple of `window`: windows
- * are re-bucketed. The findings' counters go straight into those of
+/* Reads an aggregate that was saved with window `window`, in state format
+ * `version`, into a, which must be new (fr_agg_new) and whose window is a
+ * multiple of `window`: windows are re-bucketed. The findings' counters go straight into those of
  * findings_into when it is not NULL (the run's aggregate: the big tables
  * are then hashed once), else into a's. Returns FR_OK, FR_ERR_NOMEM, or
  * FR_ERR_FORMAT with the reader's error set (a stays valid for
  * fr_agg_free; findings_into then holds part of the state). */
-fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window, fr_agg *findings_into);
+fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window, fr_agg *findings_into,
+                   unsigned version);
 
 /* The earliest and latest record start folded into a (in the period);
  * returns 0 when there was none. */

@@ -26,8 +26,9 @@
     "\x89"                                                                                         \
     "FRSTATE" /* 0x89 F R S T A T E */
 #define FR_STATE_MAGIC_LEN 8
-/* The format version this build writes and reads. */
-#define FR_STATE_VERSION 1
+/* The format version this build writes, and the oldest it reads. */
+#define FR_STATE_VERSION 2
+#define FR_STATE_VERSION_OLDEST 1
 /* The usual file name ending. */
 #define FR_STATE_SUFFIX ".frstate"
 

@@ -746,12 +746,18 @@ done:
 #define MAX_ITEMS (UINT64_C(1) << 40)
 #define MAX_IFACE_NAME 4096
 
+/* A compact list: the first start, then each start as the distance from
+ * the end before it (the intervals neither overlap nor touch), each end as
+ * the length; a third of the bytes that absolute times take. */
 static void save_ivlist(fr_swriter *w, const ivlist *l)
 {
     fr_sw_u64(w, l->n);
     for (size_t k = 0; k < l->n; k++) {
-        fr_sw_i64(w, l->v[k].start);
-        fr_sw_i64(w, l->v[k].end);
+        if (k)
+            fr_sw_u64(w, (uint64_t)l->v[k].start - (uint64_t)l->v[k - 1].end);
+        else
+            fr_sw_i64(w, l->v[k].start);
+        fr_sw_u64(w, (uint64_t)l->v[k].end - (uint64_t)l->v[k].start);
         fr_sw_u64(w, l->v[k].records);
     }
 }
@@ -863,7 +869,7 @@ static int64_t rebucket(const fr_agg *a, int64_t widx, int64_t window)
     return window == a->o.window ? widx : window_of(widx * window, a->o.window);
 }
 
-static fr_err load_ivlist(fr_sreader *r, ivlist *l)
+static fr_err load_ivlist(fr_sreader *r, ivlist *l, unsigned version)
 {
     uint64_t n = fr_sr_count(r, MAX_ITEMS, "intervals");
     /* sized once: an interval takes 3 bytes at least, so a damaged count
@@ -871,8 +877,21 @@ static fr_err load_ivlist(fr_sreader *r, ivlist *l)
     uint64_t fit = fr_sr_left(r) / 3;
     if (ivlist_reserve(l, (size_t)(n < fit ? n : fit)))
         return FR_ERR_NOMEM;
+    int64_t prev_end = 0;
     for (uint64_t k = 0; k < n && !fr_sr_failed(r); k++) {
-        int64_t s = fr_sr_i64(r), e = fr_sr_i64(r);
+        int64_t s, e;
+        if (version < 2) { /* absolute start and end */
+            s = fr_sr_i64(r);
+            e = fr_sr_i64(r);
+        } else { /* distance from the end before, length */
+            int64_t base = k ? prev_end : fr_sr_i64(r);
+            uint64_t gap = k ? fr_sr_u64(r) : 0, len = fr_sr_u64(r);
+            if (__builtin_add_overflow(base, gap, &s) || __builtin_add_overflow(s, len, &e)) {
+                fr_sr_fail(r, "an interval ends after the largest time");
+                break;
+            }
+            prev_end = e;
+        }
         uint64_t rec = fr_sr_u64(r);
         if (fr_sr_failed(r))
             break;
@@ -886,7 +905,8 @@ static fr_err load_ivlist(fr_sreader *r, ivlist *l)
     return fr_sr_failed(r) ? FR_ERR_FORMAT : FR_OK;
 }
 
-fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window, fr_agg *findings_into)
+fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window, fr_agg *findings_into,
+                   unsigned version)
 {
     if (window <= 0 || a->o.window % window != 0) {
         fr_sr_fail(r, "window %lld s does not divide the report's %lld s", (long long)window,
@@ -970,7 +990,7 @@ fr_err fr_agg_load(fr_agg *a, fr_sreader *r, int64_t window, fr_agg *findings_in
         v->first_start = fr_sr_i64(r);
         v->last_end = fr_sr_i64(r);
         for (int g = 0; g < 3; g++) {
-            fr_err e = load_ivlist(r, g < 2 ? &v->gaps[g] : &v->okiv);
+            fr_err e = load_ivlist(r, g < 2 ? &v->gaps[g] : &v->okiv, version);
             if (e == FR_ERR_NOMEM)
                 return e;
         }

@@ -340,11 +340,11 @@ static FILE *open_checked(const char *path, uint8_t hd[HEADER_LEN], uint8_t trai
     }
     uint32_t version = (uint32_t)state_get_le(hd + 8, 4),
              flags = (uint32_t)state_get_le(hd + 12, 4);
-    if (version != FR_STATE_VERSION) {
+    if (version < FR_STATE_VERSION_OLDEST || version > FR_STATE_VERSION) {
         snprintf(errbuf, errlen,
-                 "state format version %" PRIu32 " (this flowreport reads version %d only); "
+                 "state format version %" PRIu32 " (this flowreport reads versions %d to %d); "
                  "re-create it with this version, or merge it with the one that wrote it",
-                 version, FR_STATE_VERSION);
+                 version, FR_STATE_VERSION_OLDEST, FR_STATE_VERSION);
         goto fail;
     }
     if (flags != 1) {
@@ -766,7 +766,7 @@ fr_err fr_state_parse_body(const uint8_t *p, size_t n, char *errbuf, size_t errl
         fr_sr_fail(r, "window %" PRId64 " does not divide a day", h.window);
         goto bad;
     }
-    fr_err e = fr_agg_load(a, r, h.window, NULL);
+    fr_err e = fr_agg_load(a, r, h.window, NULL, FR_STATE_VERSION);
     if (e == FR_ERR_NOMEM) {
         err = e;
         goto done;

@@ -116,7 +116,9 @@ static fr_err merge_one(const fr_stateset *s, state *st, fr_agg *agg, fr_topn *t
             fr_sr_fail(r, "the window changed");
             bad = 1;
         }
-        bad = bad || (err = fr_agg_load(a, r, h.window, agg)) != FR_OK ||
+        bad = bad ||
+            (err = fr_agg_load(a, r, h.window, agg, (unsigned)state_get_le(st->header + 8, 4))) !=
+                FR_OK ||
             (err = fr_topn_load(top, r)) != FR_OK || fr_sr_end(r);
         if (err == FR_ERR_NOMEM)
             goto done;

@@ -22,6 +22,9 @@ deflated body; SHA-256 of header and body) with Python's zlib and hashlib.
       extra         3 bytes appended to the plain body
       random        S (a seed) random bytes changed (may still be valid)
   mkbad.py plain IN OUT          the inflated body alone (fuzzing seeds)
+  mkbad.py v1 IN OUT             a version-2 state written as version 1
+                                 (its interval lists with absolute start
+                                 and end), SHA-256 recomputed
 """
 
 import hashlib
@@ -99,6 +102,80 @@ def head_fields(p):
     return off
 
 
+def unzig(v):
+    return (v >> 1) ^ -(v & 1)
+
+
+def zig(v):
+    return 2 * v if v >= 0 else -2 * v - 1
+
+
+def skip(p, i, *kinds):
+    """The index after fields of the given kinds ("u", "str", "opt", a
+    byte count) from p[i]."""
+    for k in kinds:
+        if k == "u":
+            i = varint(p, i)[1]
+        elif k == "str":
+            n, i = varint(p, i)
+            i += n
+        elif k == "opt":
+            f, i = varint(p, i)
+            if f:
+                i = skip(p, i, "str")
+        else:
+            i += k
+    return i
+
+
+def to_v1(p):
+    """The plain body p (version 2) with its interval lists re-encoded as
+    version 1: u count, then per interval s start, s end, u records (in
+    version 2: s first start, then u distance from the end before, u
+    length, u records)."""
+    i = head_fields(p)["inputs"][0]
+    n_in, i = varint(p, i)
+    for _ in range(n_in):
+        i = skip(p, i, "str", "opt", "u", "u", 32, "u", "u", "opt", "u", "u", "u", "u", "u",
+                 "u", "u", "u", "u", "u", "u")
+        n_ex, i = varint(p, i)
+        for _ in range(n_ex):
+            i = skip(p, i, "u", "str")
+        n_re, i = varint(p, i)
+        for _ in range(n_re):
+            i = skip(p, i, "str", "u")
+        i = skip(p, i, "u", "opt")
+    n_unk, i = varint(p, i)
+    for _ in range(n_unk):
+        i = skip(p, i, "str")
+    i = skip(p, i, "u", "u", "u")  # records seen, earliest, latest
+    n_w, i = varint(p, i)
+    for _ in range(n_w):
+        i = skip(p, i, *["u"] * 11)
+    n_if, i = varint(p, i)
+    out = bytearray(p[:i])
+    for _ in range(n_if):
+        j = skip(p, i, "str", "opt", *["u"] * 10)
+        out += p[i:j]
+        i = j
+        for _ in range(3):
+            n, i = varint(p, i)
+            out += enc(n)
+            end = 0
+            for k in range(n):
+                if k:
+                    gap, i = varint(p, i)
+                    start = end + gap
+                else:
+                    z, i = varint(p, i)
+                    start = unzig(z)
+                length, i = varint(p, i)
+                rec, i = varint(p, i)
+                end = start + length
+                out += enc(zig(start)) + enc(zig(end)) + enc(rec)
+    return bytes(out + p[i:])
+
+
 def replace_varint(p, span, f):
     a, b = span
     v, _ = varint(p, a)
@@ -128,6 +205,10 @@ def main():
         _, flags, plain = parse(data)
         res = build(int(a[3]), flags, plain)
         assert res[8:12] == struct.pack("<I", int(a[3]))
+    elif cmd == "v1":
+        version, flags, plain = parse(data)
+        assert version == 2, "not a version-2 state"
+        res = build(1, flags, to_v1(plain))
     elif cmd == "plain":
         res = parse(data)[2]
     elif cmd == "body":

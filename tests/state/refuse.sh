@@ -76,8 +76,10 @@ bad trail "$S/d24.frstate" "$TMP/bad/trailing.frstate"
 refused trailing.frstate 'state file refused: trailing bytes' "$TMP/bad/trailing.frstate"
 
 # a foreign version whose checksum is right: only the version check catches it
-bad version "$S/d24.frstate" "$TMP/bad/v2.frstate" 2
-refused v2.frstate 'state file refused: state format version 2' "$TMP/bad/v2.frstate"
+bad version "$S/d24.frstate" "$TMP/bad/v3.frstate" 3
+refused v3.frstate 'state file refused: state format version 3 \(this flowreport reads versions 1 to 2\)' "$TMP/bad/v3.frstate"
+bad version "$S/d24.frstate" "$TMP/bad/v0.frstate" 0
+refused v0.frstate 'state file refused: state format version 0' "$TMP/bad/v0.frstate"
 
 # valid header and checksum, broken structure
 for k in inputs+1000 ports+9 creator-long window0 half short1 extra; do

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* bigmem: power-of-two blocks from 2 MiB-aligned anonymous mappings marked
- * MADV_HUGEPAGE (see fr_bigmem.h for why). */
+/* bigmem: blocks in quarter steps between powers of two, from 2 MiB-aligned
+ * anonymous mappings marked MADV_HUGEPAGE (see fr_bigmem.h for why). */
 #include "fr_bigmem.h"
 
 #include <pthread.h>
@@ -27,15 +27,29 @@
 /* one mapping, carved into blocks; what is never handed out is never
  * touched, so it costs address space only */
 #define AREA ((size_t)64 << 20)
-#define NCLASS 64
+/* block sizes: 2^k, 1.25, 1.5 and 1.75 times 2^k, from 2^16 (FR_BIGMEM_MIN)
+ * on; a block is at most a quarter larger than asked for */
+#define NCLASS (4 * 48)
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static void *free_blocks[NCLASS]; /* per size class, linked through their first word */
 static uint8_t *next, *end; /* what is left of the mapping being carved */
 
-static unsigned class_of(size_t size)
+/* The block size for `bytes` (at least FR_BIGMEM_MIN, at most SIZE_MAX / 4)
+ * and its class. A block size gives itself back. */
+static size_t class_size(size_t bytes, unsigned *cls)
 {
-    return (unsigned)__builtin_ctzll((unsigned long long)size);
+    unsigned k = 63u - (unsigned)__builtin_clzll((unsigned long long)bytes);
+    size_t base = (size_t)1 << k, step = base >> 2;
+    size_t sub = (bytes - base + step - 1) / step;
+    if (sub == 4) {
+        k++;
+        base <<= 1;
+        step <<= 1;
+        sub = 0;
+    }
+    *cls = (k - 16) * 4 + (unsigned)sub;
+    return base + sub * step;
 }
 
 /* A mapping of `size` bytes (a multiple of HUGE_PAGE) at a HUGE_PAGE
@@ -57,16 +71,15 @@ static void *map_aligned(size_t size)
     return p;
 }
 
-/* A block of `size` bytes (a power of two, at least FR_BIGMEM_MIN). */
-static void *take(size_t size)
+/* A block of `size` bytes, of class c. */
+static void *take(size_t size, unsigned c)
 {
     if (size > AREA / 2) { /* a mapping of its own */
         size_t m = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
         return m < size ? NULL : map_aligned(m);
     }
-    unsigned c = class_of(size);
     pthread_mutex_lock(&mu);
-    void *p = free_blocks[c];
+    void *p = c < NCLASS ? free_blocks[c] : NULL;
     if (p) {
         memcpy(&free_blocks[c], p, sizeof(void *));
     } else {
@@ -92,7 +105,8 @@ static void give(void *p, size_t size)
         munmap(p, (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE);
         return;
     }
-    unsigned c = class_of(size);
+    unsigned c;
+    class_size(size, &c);
     pthread_mutex_lock(&mu);
     memcpy(p, &free_blocks[c], sizeof(void *));
     free_blocks[c] = p;
@@ -125,12 +139,10 @@ void *fr_bigmem_grow(void *p, size_t *size, size_t keep, size_t bytes)
         bytes = 1;
 #ifndef USE_MALLOC
     if (bytes >= FR_BIGMEM_MIN) {
-        size_t s = FR_BIGMEM_MIN;
-        while (s < bytes) {
-            if (s > SIZE_MAX / 2)
-                return NULL;
-            s *= 2;
-        }
+        if (bytes > SIZE_MAX / 4)
+            return NULL;
+        unsigned c;
+        size_t s = class_size(bytes, &c);
 #ifdef MREMAP_MAYMOVE
         if (p && *size > AREA / 2 && s > AREA / 2) { /* moved by the kernel, not copied */
             size_t om = (*size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
@@ -143,7 +155,7 @@ void *fr_bigmem_grow(void *p, size_t *size, size_t keep, size_t bytes)
             return q;
         }
 #endif
-        void *q = take(s);
+        void *q = take(s, c);
         if (!q)
             return NULL;
         if (keep)

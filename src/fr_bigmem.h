@@ -6,9 +6,10 @@
  * Why: a merge of a month of states writes tens of MB of intervals into
  * fresh memory, and providing a fresh 4 KiB page costs the kernel about
  * 11 microseconds on the VMs flowreport was measured on (doc/SCALING.md);
- * one 2 MiB page replaces 512 of those faults. Blocks are powers of two
- * from FR_BIGMEM_MIN bytes; a freed block is kept for the next request of
- * its size and the mappings are given back at exit. Smaller blocks, builds
+ * one 2 MiB page replaces 512 of those faults. Blocks are at most a
+ * quarter larger than asked for (a huge page makes the slack resident);
+ * a freed block is kept for the next request of its size and the mappings
+ * are given back at exit. Smaller blocks, builds
  * without MADV_HUGEPAGE and sanitizer builds (whose checks need malloc's
  * blocks) use malloc. Thread-safe. */
 #ifndef FR_BIGMEM_H

@@ -1165,7 +1165,8 @@ static int filled(const uint8_t *p, size_t n, uint32_t seed)
     return 1;
 }
 
-/* fr_bigmem: blocks big enough, contents kept when grown (from malloc's
+/* fr_bigmem: blocks big enough and at most a quarter too big, contents
+ * kept when grown (from malloc's
  * sizes through the mappings' classes to a mapping of its own), no two
  * live blocks overlapping, freed blocks handed out again. */
 static void test_bigmem(void)
@@ -1176,6 +1177,8 @@ static void test_bigmem(void)
     for (size_t want = 100; want <= ((size_t)80 << 20); want = want * 3 + 7) {
         uint8_t *q = fr_bigmem_grow(p, &size, used, want);
         CHECK(q && size >= want);
+        /* from the mappings: at most a quarter of slack */
+        CHECK(!fr_bigmem_mapped() || want < FR_BIGMEM_MIN || size - want <= want / 4);
         if (!q)
             break;
         CHECK(filled(q, used, 7));
@@ -1209,7 +1212,7 @@ static void test_bigmem(void)
         uint8_t *x = fr_bigmem_alloc(FR_BIGMEM_MIN * 4, &size);
         CHECK(x != NULL);
         fr_bigmem_free(x, size);
-        uint8_t *y = fr_bigmem_alloc(FR_BIGMEM_MIN * 3 + 1, &size);
+        uint8_t *y = fr_bigmem_alloc(FR_BIGMEM_MIN * 4 - 100, &size);
         CHECK(y == x);
         fr_bigmem_free(y, size);
     }

@@ -31,9 +31,18 @@
  * on; a block is at most a quarter larger than asked for */
 #define NCLASS (4 * 48)
 
+/* the mappings made (areas carved into blocks, and blocks of their own):
+ * a block is freed to where it came from, and one that could not be mapped
+ * (address space limits, too many mappings) comes from malloc instead */
+#define MAX_AREAS 4096
+#define MAX_OWN 1024
+
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static void *free_blocks[NCLASS]; /* per size class, linked through their first word */
-static uint8_t *next, *end; /* what is left of the mapping being carved */
+static uint8_t *next, *end; /* what is left of the area being carved */
+static uint8_t *areas[MAX_AREAS];
+static size_t n_areas;
+static void *own[MAX_OWN]; /* blocks with a mapping of their own; NULL: a free slot */
 
 /* The block size for `bytes` (at least FR_BIGMEM_MIN, at most SIZE_MAX / 4)
  * and its class. A block size gives itself back. */
@@ -50,6 +59,12 @@ static size_t class_size(size_t bytes, unsigned *cls)
     }
     *cls = (k - 16) * 4 + (unsigned)sub;
     return base + sub * step;
+}
+
+/* The bytes mapped for a block of its own of `size` bytes. */
+static size_t own_bytes(size_t size)
+{
+    return (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
 }
 
 /* A mapping of `size` bytes (a multiple of HUGE_PAGE) at a HUGE_PAGE
@@ -71,21 +86,36 @@ static void *map_aligned(size_t size)
     return p;
 }
 
-/* A block of `size` bytes, of class c. */
+/* The slot of block p in own[], or MAX_OWN (mu held). */
+static size_t own_slot(const void *p)
+{
+    size_t i = 0;
+    while (i < MAX_OWN && own[i] != p)
+        i++;
+    return i;
+}
+
+/* A block of `size` bytes, of class c, from a mapping, or NULL. */
 static void *take(size_t size, unsigned c)
 {
+    void *p = NULL;
     if (size > AREA / 2) { /* a mapping of its own */
-        size_t m = (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-        return m < size ? NULL : map_aligned(m);
+        pthread_mutex_lock(&mu);
+        size_t i = own_slot(NULL);
+        if (i < MAX_OWN && (p = map_aligned(own_bytes(size))) != NULL)
+            own[i] = p;
+        pthread_mutex_unlock(&mu);
+        return p;
     }
     pthread_mutex_lock(&mu);
-    void *p = c < NCLASS ? free_blocks[c] : NULL;
+    p = free_blocks[c];
     if (p) {
         memcpy(&free_blocks[c], p, sizeof(void *));
     } else {
-        if ((size_t)(end - next) < size) { /* the rest of the old area stays untouched */
-            uint8_t *a = map_aligned(AREA);
+        if ((size_t)(end - next) < size && n_areas < MAX_AREAS) {
+            uint8_t *a = map_aligned(AREA); /* the rest of the old one stays untouched */
             if (a) {
+                areas[n_areas++] = a;
                 next = a;
                 end = a + AREA;
             }
@@ -101,16 +131,55 @@ static void *take(size_t size, unsigned c)
 
 static void give(void *p, size_t size)
 {
+    pthread_mutex_lock(&mu);
     if (size > AREA / 2) {
-        munmap(p, (size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE);
+        size_t i = own_slot(p);
+        if (i < MAX_OWN)
+            own[i] = NULL;
+        pthread_mutex_unlock(&mu);
+        if (i < MAX_OWN)
+            munmap(p, own_bytes(size));
+        else
+            free(p); /* from malloc */
         return;
     }
-    unsigned c;
-    class_size(size, &c);
-    pthread_mutex_lock(&mu);
-    memcpy(p, &free_blocks[c], sizeof(void *));
-    free_blocks[c] = p;
+    size_t i = 0;
+    while (i < n_areas && !((uint8_t *)p >= areas[i] && (uint8_t *)p < areas[i] + AREA))
+        i++;
+    if (i < n_areas) {
+        unsigned c;
+        class_size(size, &c);
+        memcpy(p, &free_blocks[c], sizeof(void *));
+        free_blocks[c] = p;
+    }
     pthread_mutex_unlock(&mu);
+    if (i == n_areas)
+        free(p); /* from malloc */
+}
+
+/* Grows block p of its own mapping (old bytes) to `size` bytes in place or
+ * moved by the kernel; NULL when p has no mapping of its own or it fails. */
+static void *regrow(void *p, size_t old, size_t size)
+{
+#ifdef MREMAP_MAYMOVE
+    pthread_mutex_lock(&mu);
+    size_t i = own_slot(p);
+    void *q = MAP_FAILED;
+    if (i < MAX_OWN) {
+        q = mremap(p, own_bytes(old), own_bytes(size), MREMAP_MAYMOVE);
+        if (q != MAP_FAILED) {
+            own[i] = q;
+            (void)madvise(q, own_bytes(size), MADV_HUGEPAGE);
+        }
+    }
+    pthread_mutex_unlock(&mu);
+    return q == MAP_FAILED ? NULL : q;
+#else
+    (void)p;
+    (void)old;
+    (void)size;
+    return NULL;
+#endif
 }
 
 int fr_bigmem_mapped(void)
@@ -143,20 +212,12 @@ void *fr_bigmem_grow(void *p, size_t *size, size_t keep, size_t bytes)
             return NULL;
         unsigned c;
         size_t s = class_size(bytes, &c);
-#ifdef MREMAP_MAYMOVE
-        if (p && *size > AREA / 2 && s > AREA / 2) { /* moved by the kernel, not copied */
-            size_t om = (*size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-            size_t nm = (s + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-            void *q = mremap(p, om, nm, MREMAP_MAYMOVE);
-            if (q == MAP_FAILED)
-                return NULL;
-            (void)madvise(q, nm, MADV_HUGEPAGE);
-            *size = s;
+        void *q = NULL;
+        if (p && *size > AREA / 2 && s > AREA / 2 && (q = regrow(p, *size, s)) != NULL) {
+            *size = s; /* moved by the kernel, not copied */
             return q;
         }
-#endif
-        void *q = take(s, c);
-        if (!q)
+        if (!(q = take(s, c)) && !(q = malloc(s))) /* no mapping: malloc's */
             return NULL;
         if (keep)
             memcpy(q, p, keep);

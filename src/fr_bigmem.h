@@ -9,9 +9,10 @@
  * one 2 MiB page replaces 512 of those faults. Blocks are at most a
  * quarter larger than asked for (a huge page makes the slack resident);
  * a freed block is kept for the next request of its size and the mappings
- * are given back at exit. Smaller blocks, builds
- * without MADV_HUGEPAGE and sanitizer builds (whose checks need malloc's
- * blocks) use malloc. Thread-safe. */
+ * are given back at exit. Smaller blocks, blocks that cannot be mapped
+ * (address space limits, too many mappings), builds without MADV_HUGEPAGE
+ * and sanitizer builds (whose checks need malloc's blocks) use malloc.
+ * Thread-safe. */
 #ifndef FR_BIGMEM_H
 #define FR_BIGMEM_H
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -1207,6 +1208,39 @@ static void test_bigmem(void)
         for (int i = 0; i < N; i++)
             fr_bigmem_free(b[i], sz[i]);
     }
+    /* with no address space left for another mapping, blocks come from
+     * malloc: 84 blocks of 1 MiB, more than what is left of the current
+     * mapping (at most 64 MiB), under a limit that a new 66 MiB mapping
+     * would pass */
+    struct rlimit rl;
+    FILE *statm = fopen("/proc/self/statm", "r");
+    unsigned long pages = 0;
+    if (fr_bigmem_mapped() && statm && fscanf(statm, "%lu", &pages) == 1 &&
+        getrlimit(RLIMIT_AS, &rl) == 0) {
+        struct rlimit tight = rl;
+        tight.rlim_cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + ((rlim_t)40 << 20);
+        if (rl.rlim_max == RLIM_INFINITY || tight.rlim_cur <= rl.rlim_max) {
+            CHECK(setrlimit(RLIMIT_AS, &tight) == 0);
+            enum { M = 84 };
+            uint8_t *m[M];
+            size_t msz[M];
+            int all = 1;
+            for (int i = 0; i < M; i++) {
+                m[i] = fr_bigmem_alloc((size_t)1 << 20, &msz[i]);
+                all &= m[i] != NULL;
+                if (m[i])
+                    fill(m[i], (size_t)1 << 20, 77u + (uint32_t)i);
+            }
+            for (int i = 0; i < M; i++)
+                all &= m[i] && filled(m[i], (size_t)1 << 20, 77u + (uint32_t)i);
+            CHECK(all);
+            for (int i = 0; i < M; i++)
+                fr_bigmem_free(m[i], msz[i]);
+            CHECK(setrlimit(RLIMIT_AS, &rl) == 0);
+        }
+    }
+    if (statm)
+        fclose(statm);
     /* a freed block of the mappings is the next one of its size */
     if (fr_bigmem_mapped()) {
         uint8_t *x = fr_bigmem_alloc(FR_BIGMEM_MIN * 4, &size);

@@ -90,18 +90,13 @@ static int ivlist_reserve(ivlist *l, size_t need)
 {
     if (need <= l->cap)
         return 0;
-    size_t cap = l->cap ? l->cap : 4;
-    if (need / 2 > cap) { /* a jump (fr_agg_expect): what is asked for */
-        cap = need;
-    } else {
-        while (cap < need) {
-            if (cap > SIZE_MAX / 2 / sizeof *l->v)
-                return -1;
-            cap *= 2;
-        }
-    }
-    if (cap > SIZE_MAX / 4 / sizeof *l->v)
+    if (need > SIZE_MAX / 4 / sizeof *l->v) /* so the doubling cannot wrap */
         return -1;
+    size_t cap = l->cap ? l->cap : 4;
+    if (need / 2 > cap) /* a jump (fr_agg_expect): what is asked for */
+        cap = need;
+    while (cap < need)
+        cap *= 2;
     interval *v = fr_bigmem_grow(l->v, &l->mem, l->n * sizeof *v, cap * sizeof *v);
     if (!v)
         return -1;

@@ -20,4 +20,16 @@ expect_exit() {
     [ "$_ee_got" -eq "$_ee_want" ] || fail "expected exit $_ee_want, got $_ee_got: $*"
 }
 
+# expect_refusal WHAT CMD...: runs CMD (stdout to $TMP/out, stderr to
+# $TMP/err) and fails unless it exits 2 without a sanitizer report.
+expect_refusal() {
+    _er_what=$1; shift
+    set +e; "$@" >"$TMP/out" 2>"$TMP/err"; _er_rc=$?; set -e
+    if grep -Eq 'Sanitizer|runtime error|data race' "$TMP/err"; then
+        cat "$TMP/err" >&2
+        fail "$_er_what: sanitizer report"
+    fi
+    [ "$_er_rc" -eq 2 ] || { cat "$TMP/err" >&2; fail "$_er_what: exit $_er_rc, want 2"; }
+}
+
 [ -x "$FLOWREPORT" ] || skip "flowreport not built ($FLOWREPORT)"

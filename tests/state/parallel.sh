@@ -65,15 +65,7 @@ dmg "$4" s08-extra extra
 refused() {
     _name=$1 _out=$2
     shift 2
-    set +e
-    $FR -j4 -o "$_out" --save-state "$TMP/new.frstate" "$@" >"$TMP/out" 2>"$TMP/err"
-    _rc=$?
-    set -e
-    if grep -Eq 'Sanitizer|runtime error|data race' "$TMP/err"; then
-        cat "$TMP/err" >&2
-        fail "$_name: sanitizer report"
-    fi
-    [ "$_rc" -eq 2 ] || { cat "$TMP/err" >&2; fail "$_name: exit $_rc, want 2"; }
+    expect_refusal "$_name" $FR -j4 -o "$_out" --save-state "$TMP/new.frstate" "$@"
     grep -Fq "$_name: state file refused" "$TMP/err" || fail "message does not name $_name: $(cat "$TMP/err")"
     [ ! -e "$_out" ] || [ -z "$(ls -A "$_out")" ] || fail "$_name: a report was written"
     [ -z "$(ls -A "$TMP" | grep 'new\.frstate')" ] || fail "$_name: a state file was written"

@@ -36,15 +36,7 @@ n=0
 refused() {
     _name=$1 _re=$2
     shift 2
-    set +e
-    $FR -o "$R" --save-state "$TMP/new.frstate" "$@" >"$TMP/out" 2>"$TMP/err"
-    _rc=$?
-    set -e
-    if grep -Eq 'Sanitizer|runtime error' "$TMP/err"; then
-        cat "$TMP/err" >&2
-        fail "$_name: sanitizer report"
-    fi
-    [ "$_rc" -eq 2 ] || { cat "$TMP/err" >&2; fail "$_name ($_re): exit $_rc, want 2"; }
+    expect_refusal "$_name ($_re)" $FR -o "$R" --save-state "$TMP/new.frstate" "$@"
     grep -Fq "$_name" "$TMP/err" || fail "message does not name $_name: $(cat "$TMP/err")"
     grep -Eq "$_re" "$TMP/err" || fail "$_name: message lacks /$_re/: $(cat "$TMP/err")"
     snap | cmp -s - "$TMP/before" || fail "$_name: the previous report set changed"
